@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+/* The veil CLI: flags, logging and the command table.  No container logic. */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <veil/veil.h>
+
+typedef struct cli {
+    veil_context ctx;
+    const char *root;       /* --root, or the default */
+    const char *log_path;   /* --log */
+    bool log_json;          /* --log-format json */
+    int log_fd;             /* -1: stderr */
+    const char *argv0;
+} cli;
+
+/* ---- flags (args.c) ---------------------------------------------------- */
+
+typedef enum cli_opt_type {
+    OPT_BOOL,    /* bool *; --x, --x=true|false */
+    OPT_STRING,  /* const char **; --x V, --x=V, -x V */
+    OPT_UINT,    /* unsigned *; decimal */
+    OPT_STRINGS, /* cli_strlist *; repeatable */
+    OPT_IGNORED_BOOL,   /* accepted and ignored (runc compatibility) */
+    OPT_IGNORED_STRING, /* accepted with a value and ignored */
+} cli_opt_type;
+
+typedef struct cli_strlist {
+    const char **v;
+    size_t n;
+} cli_strlist;
+
+typedef struct cli_opt {
+    const char *name;  /* long name without dashes */
+    char short_name;   /* 0 if none */
+    cli_opt_type type;
+    void *target;
+    const char *arg_name; /* "PATH" in the help */
+    const char *help;     /* NULL: hidden from the help */
+} cli_opt;
+
+typedef struct cli_command {
+    const char *name;
+    const char *args_usage; /* "[command options] <container-id>" */
+    const char *summary;
+    const char *description; /* may be NULL */
+    /* true: flags end at the first positional argument (exec, ps) */
+    bool stop_at_positional;
+} cli_command;
+
+/* Parses argv[1..] (argv[0] is the command name) against opts.  The
+ * remaining positional arguments are returned in *pos / *npos (pointers into
+ * argv).  Returns 0, 1 when help was printed (the caller exits 0), or -1 with
+ * *err set ("flag provided but not defined: -x"). */
+int cli_parse(const cli_command *cmd, const cli_opt *opts, int argc, char **argv, char ***pos,
+              int *npos, veil_error **err);
+void cli_print_help(const cli_command *cmd, const cli_opt *opts);
+void cli_strlist_free(cli_strlist *l);
+/* Checks the count of positional arguments; error in runc's words. */
+int cli_check_args(const cli_command *cmd, int npos, int min, int max, veil_error **err);
+
+/* ---- logging (log.c) --------------------------------------------------- */
+
+int cli_log_setup(cli *c, const char *path, const char *format, veil_error **err);
+/* Reports a failure: the log (json or text) and, plainly, stderr. */
+void cli_report_error(cli *c, const veil_error *err);
+void cli_log_callback(void *data, veil_log_level level, const char *msg);
+
+/* ---- commands ------------------------------------------------------------ */
+
+typedef int (*cli_command_fn)(cli *c, int argc, char **argv);
+
+typedef struct cli_command_entry {
+    const char *name;
+    cli_command_fn run;
+    const char *summary;
+} cli_command_entry;
+
+/* One function per command, each in its own file: <name>.c.  They return
+ * the process exit status and report errors through cli_report_error. */
+int cmd_spec(cli *c, int argc, char **argv);
+int cmd_features(cli *c, int argc, char **argv);
+int cmd_plan(cli *c, int argc, char **argv);
+
+/* Prints the --version text. */
+void cli_print_version(void);
