@@ -82,6 +82,13 @@ typedef struct cli_command_entry {
 int cmd_spec(cli *c, int argc, char **argv);
 int cmd_features(cli *c, int argc, char **argv);
 int cmd_plan(cli *c, int argc, char **argv);
+int cmd_create(cli *c, int argc, char **argv);
+int cmd_start(cli *c, int argc, char **argv);
+int cmd_run(cli *c, int argc, char **argv);
+int cmd_state(cli *c, int argc, char **argv);
+int cmd_kill(cli *c, int argc, char **argv);
+int cmd_delete(cli *c, int argc, char **argv);
+int cmd_list(cli *c, int argc, char **argv);
 
 /* Prints the --version text. */
 void cli_print_version(void);

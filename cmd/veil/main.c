@@ -10,6 +10,13 @@
 #include "veil_version.h"
 
 static const cli_command_entry commands[] = {
+    {"create", cmd_create, "create a container"},
+    {"delete", cmd_delete, "delete any resources held by the container"},
+    {"kill", cmd_kill, "send a signal to the container's init process"},
+    {"list", cmd_list, "list the containers started by veil with the given root"},
+    {"run", cmd_run, "create and run a container"},
+    {"start", cmd_start, "execute the user-defined process in a created container"},
+    {"state", cmd_state, "output the state of a container"},
     {NULL, NULL, NULL},
 };
 

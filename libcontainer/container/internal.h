@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+/* Shared pieces of the lifecycle commands. */
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include <veil/container.h>
+#include <veil/plan.h>
+
+#include "cgroup/cgroup.h"
+#include "state/state.h"
+
+/* A container created by this process: what run needs after create. */
+typedef struct veil_created {
+    int dirfd;       /* locked state directory */
+    veil_state_record *rec;
+    veil_cgroup *cgroup;
+    pid_t pid;
+    int pidfd;
+    int pty_master;  /* run without console socket: the terminal to proxy */
+} veil_created;
+
+/* create, keeping the handles (run uses them; create closes them). */
+int veil_container_do_create(const veil_context *ctx, const veil_create_options *opts,
+                             bool keep_pty, veil_created *out, veil_error **err);
+void veil_created_close(veil_created *c);
+
+/* start on an open, locked state directory. */
+int veil_container_do_start(const veil_context *ctx, int dirfd, veil_state_record *rec,
+                            veil_error **err);
+/* delete on an open, locked state directory (status already checked). */
+int veil_container_do_destroy(const veil_context *ctx, int dirfd, veil_state_record *rec,
+                              veil_status status, veil_error **err);
+
+/* Live status, with "paused" from the cgroup. */
+veil_status veil_container_status(const veil_context *ctx, int dirfd,
+                                  const veil_state_record *rec);
+
+/* RFC 3339 with nanoseconds, UTC. */
+void veil_format_created(char *buf, size_t len);

@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Container init, from clone to execve.  Everything here runs in the new
+ * process, already in the namespaces clone created.  Any failure before
+ * READY goes back to the runtime as text (VEIL_SYNC_ERROR) and becomes the
+ * error of `create`; after start, failures go to init's stderr.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linux/linux.h"
+#include "linux/seccomp.h"
+#include "util/cleanup.h"
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+static _Noreturn void fail(int sync_fd, veil_error *err)
+{
+    const char *msg = err && err->msg ? err->msg : "container init failed";
+    if (sync_fd >= 0)
+        veil_sync_send(sync_fd, VEIL_SYNC_ERROR, msg, strnlen(msg, VEIL_SYNC_MAX_PAYLOAD), -1);
+    else
+        dprintf(2, "veil: %s\n", msg);
+    _exit(1);
+}
+
+#define CHECK(expr)                                                            \
+    do {                                                                       \
+        if ((expr) < 0)                                                        \
+            fail(sync_fd, err);                                                \
+    } while (0)
+
+static int join_namespaces(veil_child_args *a, bool user_phase, veil_error **err)
+{
+    static const veil_ns_type order[] = {VEIL_NS_IPC, VEIL_NS_UTS, VEIL_NS_NETWORK,
+                                         VEIL_NS_CGROUP, VEIL_NS_MOUNT};
+    if (user_phase) {
+        if (a->ns_fds[VEIL_NS_USER] >= 0 && veil_ns_join(a->ns_fds[VEIL_NS_USER], VEIL_NS_USER,
+                                                         err) < 0)
+            return -1;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        int fd = a->ns_fds[order[i]];
+        if (fd >= 0 && veil_ns_join(fd, order[i], err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static void close_ns_fds(veil_child_args *a)
+{
+    for (int i = 0; i < 8; i++)
+        if (a->ns_fds[i] >= 0) {
+            close(a->ns_fds[i]);
+            a->ns_fds[i] = -1;
+        }
+}
+
+static bool has_new_ns(const veil_plan *plan, veil_ns_type t)
+{
+    for (size_t i = 0; i < plan->n_namespaces; i++)
+        if (plan->namespaces[i].type == t && plan->namespaces[i].path == NULL)
+            return true;
+    return false;
+}
+
+static bool has_ns(const veil_plan *plan, veil_ns_type t)
+{
+    for (size_t i = 0; i < plan->n_namespaces; i++)
+        if (plan->namespaces[i].type == t)
+            return true;
+    return false;
+}
+
+/* The state document hooks inside the container get on stdin. */
+static char *hook_state(veil_child_args *a)
+{
+    const char *(*fn)(void *, pid_t) = a->opts->hook_state;
+    if (fn == NULL)
+        return NULL;
+    const char *s = fn(a->opts->hook_state_data, a->host_pid);
+    return s ? strdup(s) : NULL;
+}
+
+/* Blocks until `start` writes the exec fifo. */
+static int wait_for_start(int fifo_fd, veil_error **err)
+{
+    for (;;) {
+        struct pollfd pfd = {.fd = fifo_fd, .events = POLLIN};
+        int r = poll(&pfd, 1, -1);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return veil_error_set(err, errno, "wait for start");
+        }
+        char c;
+        ssize_t n = read(fifo_fd, &c, 1);
+        if (n == 1)
+            return 0;
+        if (n < 0 && (errno == EINTR || errno == EAGAIN))
+            continue;
+        if (n == 0) {
+            /* a writer came and went without a byte: keep waiting */
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
+        return veil_error_set(err, errno, "read the exec fifo");
+    }
+}
+
+static void reset_signals(void)
+{
+    struct sigaction sa = {.sa_handler = SIG_DFL};
+    for (int s = 1; s < NSIG; s++)
+        sigaction(s, &sa, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+_Noreturn void veil_child_main(veil_child_args *a)
+{
+    const veil_plan *plan = a->plan;
+    const veil_plan_process *proc = plan->process;
+    int sync_fd = a->sync_fd;
+    veil_error *err = NULL;
+
+    /* Nothing of the runtime may be reachable through /proc/<init>/ while it
+     * still holds host fds (CVE-2016-9962). */
+    prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    umask(0);
+
+    /* GO: the runtime has written our id maps and put us in our cgroups */
+    veil_sync_go go;
+    size_t n = 0;
+    CHECK(veil_sync_expect(sync_fd, VEIL_SYNC_GO, &go, sizeof(go), &n, NULL, &err));
+    a->host_pid = go.host_pid;
+
+    CHECK(join_namespaces(a, true, &err));
+    if (a->in_userns) {
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+            veil_error_set(&err, errno, "become root in the user namespace");
+            fail(sync_fd, err);
+        }
+    }
+    CHECK(join_namespaces(a, false, &err));
+    close_ns_fds(a);
+    if (a->unshare_flags && unshare(a->unshare_flags) < 0) {
+        veil_error_set(&err, errno, "create namespaces (unshare 0x%x)", (unsigned)a->unshare_flags);
+        fail(sync_fd, err);
+    }
+    if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
+        veil_error_set(&err, errno, "create the cgroup namespace");
+        fail(sync_fd, err);
+    }
+    if (proc)
+        CHECK(veil_process_set_oom_score_adj(proc, &err));
+
+    if (plan->hostname && sethostname(plan->hostname, strlen(plan->hostname)) < 0) {
+        veil_error_set(&err, errno, "set the hostname %s", plan->hostname);
+        fail(sync_fd, err);
+    }
+    if (plan->domainname && setdomainname(plan->domainname, strlen(plan->domainname)) < 0) {
+        veil_error_set(&err, errno, "set the domainname %s", plan->domainname);
+        fail(sync_fd, err);
+    }
+    if (has_new_ns(plan, VEIL_NS_NETWORK))
+        CHECK(veil_net_loopback_up(&err));
+    if (!plan->no_new_keyring) {
+        char name[300];
+        snprintf(name, sizeof(name), "_ses.%s", plan->id ? plan->id : "veil");
+        if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS &&
+            errno != EACCES && errno != EPERM) {
+            veil_error_set(&err, errno, "join a new session keyring");
+            fail(sync_fd, err);
+        }
+    }
+
+    /* the rootfs, mounts and /dev */
+    int rootfd = -1;
+    if (!has_ns(plan, VEIL_NS_MOUNT)) {
+        veil_error_set(&err, 0, "the container needs a mount namespace (linux.namespaces)");
+        fail(sync_fd, err);
+    }
+    CHECK(veil_rootfs_prepare(a, &rootfd, &err));
+
+    /* prestart and createRuntime hooks run in the runtime now */
+    CHECK(veil_sync_send(sync_fd, VEIL_SYNC_HOOKS, NULL, 0, -1) < 0
+              ? veil_error_set(&err, errno, "sync with the runtime")
+              : 0);
+    CHECK(veil_sync_expect(sync_fd, VEIL_SYNC_HOOKS_DONE, NULL, 0, NULL, NULL, &err));
+    if (plan->hooks[VEIL_HOOK_CREATE_CONTAINER].n) {
+        _cleanup_free_ char *state = hook_state(a);
+        CHECK(veil_hooks_run(a->ctx, &plan->hooks[VEIL_HOOK_CREATE_CONTAINER], "createContainer",
+                             state, &err));
+    }
+
+    CHECK(veil_rootfs_pivot(plan, rootfd, &err));
+    close(rootfd);
+    CHECK(veil_rootfs_finalize(plan, &err));
+
+    if (proc == NULL) {
+        veil_error_set(&err, 0, "config.json has no process to run");
+        fail(sync_fd, err);
+    }
+    if (proc->terminal) {
+        int master = -1;
+        CHECK(veil_tty_setup(proc, &master, &err));
+        if (veil_sync_send(sync_fd, VEIL_SYNC_PTY, NULL, 0, master) < 0) {
+            veil_error_set(&err, errno, "send the pty master to the runtime");
+            fail(sync_fd, err);
+        }
+        close(master);
+    }
+    CHECK(veil_process_prepare(plan, &err));
+    _cleanup_free_ char *exe = NULL;
+    CHECK(veil_process_lookup(proc, &exe, &err));
+    const char *cwd = proc->cwd ? proc->cwd : "/";
+    if (chdir(cwd) < 0) {
+        veil_error_set(&err, errno, "chdir to cwd (\"%s\") set in config.json", cwd);
+        fail(sync_fd, err);
+    }
+    /* the cwd must be inside the new root (the "Leaky Vessels" class) */
+    char here[4096];
+    if (getcwd(here, sizeof(here)) == NULL || here[0] != '/') {
+        veil_error_set(&err, 0, "cwd \"%s\" is outside the container root", cwd);
+        fail(sync_fd, err);
+    }
+    _cleanup_free_ char *start_state =
+        plan->hooks[VEIL_HOOK_START_CONTAINER].n ? hook_state(a) : NULL;
+    _cleanup_free_ char *seccomp_state = a->opts->seccomp ? hook_state(a) : NULL;
+
+    /* ready: `create` returns; from here on errors go to our stderr */
+    CHECK(veil_sync_send(sync_fd, VEIL_SYNC_READY, NULL, 0, -1) < 0
+              ? veil_error_set(&err, errno, "sync with the runtime")
+              : 0);
+    close(sync_fd);
+    sync_fd = -1;
+
+    CHECK(wait_for_start(a->opts->fifo_fd, &err));
+    close(a->opts->fifo_fd);
+    if (plan->hooks[VEIL_HOOK_START_CONTAINER].n)
+        CHECK(veil_hooks_run(a->ctx, &plan->hooks[VEIL_HOOK_START_CONTAINER], "startContainer",
+                             start_state, &err));
+
+    /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: then it is
+     * loaded before the capabilities are dropped (as runc does); otherwise it
+     * is the very last step. */
+    bool seccomp_early = a->opts->seccomp && !proc->no_new_privileges;
+    if (seccomp_early)
+        CHECK(veil_seccomp_install(a->opts->seccomp, a->opts->seccomp_listener_fd,
+                                   seccomp_state, &err));
+    CHECK(veil_process_set_identity(plan, a->in_userns, &err));
+    umask(proc->has_umask ? proc->umask : 022);
+    if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+        veil_error_set(&err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
+        fail(sync_fd, err);
+    }
+    reset_signals();
+    /* nothing of veil's crosses execve but stdio and the preserved fds */
+    unsigned first = 3 + plan->preserve_fds;
+    if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+        veil_error_set(&err, errno, "close_range");
+        fail(sync_fd, err);
+    }
+    if (a->opts->seccomp && !seccomp_early)
+        CHECK(veil_seccomp_install(a->opts->seccomp, a->opts->seccomp_listener_fd,
+                                   seccomp_state, &err));
+    execve(exe, proc->args, proc->env ? proc->env : (char *[]){NULL});
+    veil_error_set(&err, errno, "exec %s", exe);
+    fail(-1, err);
+}

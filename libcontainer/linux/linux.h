@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+/*
+ * linux/: applying a plan.  The runtime process (create, run) clones the
+ * container's init directly with its namespaces (no re-exec of veil); the
+ * two talk over a SOCK_SEQPACKET socketpair with typed, length-checked
+ * messages (sync.c).  Init sets up the rootfs, pivots, reports ready, then
+ * waits on the exec fifo until `start`.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <veil/context.h>
+#include <veil/error.h>
+#include <veil/plan.h>
+
+struct veil_cgroup;
+struct veil_seccomp_prog;
+
+/* ---- sync.c: the parent <-> init protocol ----------------------------- */
+
+typedef enum veil_sync_type {
+    VEIL_SYNC_GO = 1,       /* parent -> init: id maps and cgroups are in place */
+    VEIL_SYNC_HOOKS,        /* init -> parent: mounts done, run createRuntime hooks */
+    VEIL_SYNC_HOOKS_DONE,   /* parent -> init */
+    VEIL_SYNC_PTY,          /* init -> parent: the pty master (SCM_RIGHTS) */
+    VEIL_SYNC_READY,        /* init -> parent: waiting for start */
+    VEIL_SYNC_ERROR,        /* init -> parent: text of the failure */
+} veil_sync_type;
+
+#define VEIL_SYNC_MAX_PAYLOAD 8192
+
+typedef struct veil_sync_go {
+    int32_t host_pid;
+} veil_sync_go;
+
+int veil_sync_send(int fd, veil_sync_type type, const void *data, size_t len, int pass_fd);
+/* Receives one message; payload up to cap bytes (longer is an error); the
+ * passed fd (if any) in *fd_out, else -1.  Returns 0, or -1 with errno
+ * (EPIPE when the peer is gone). */
+int veil_sync_recv(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *len, int *fd_out);
+/* Receives and insists on one type; an ERROR message becomes *err. */
+int veil_sync_expect(int fd, veil_sync_type want, void *buf, size_t cap, size_t *len,
+                     int *fd_out, veil_error **err);
+
+/* ---- spawn.c: the runtime side ---------------------------------------- */
+
+typedef struct veil_spawn_options {
+    const char *id;
+    struct veil_cgroup *cgroup;           /* NULL: no cgroups */
+    const struct veil_seccomp_prog *seccomp; /* NULL: none */
+    int fifo_fd;                          /* exec.fifo read end, kept by init */
+    int console_fd;                       /* connected --console-socket, or -1 */
+    bool keep_pty;                        /* run: keep the master for proxying */
+    int seccomp_listener_fd;              /* connected listenerPath socket, or -1 */
+    const char *cgroup_path;              /* resolved container cgroup path, or NULL */
+    /* The record used for hook state documents (pid filled in by spawn). */
+    const char *(*hook_state)(void *data, pid_t pid);
+    void *hook_state_data;
+} veil_spawn_options;
+
+typedef struct veil_spawn_result {
+    pid_t pid;
+    int pidfd;      /* CLONE_PIDFD, CLOEXEC */
+    int pty_master; /* with keep_pty, else -1 */
+} veil_spawn_result;
+
+/* Clones init with the plan's namespaces and drives it until it is ready
+ * (or failed: then it is killed and reaped, nothing left running). */
+int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_options *opts,
+               veil_spawn_result *res, veil_error **err);
+
+/* ---- child.c: init ----------------------------------------------------- */
+
+typedef struct veil_child_args {
+    const veil_context *ctx;
+    const veil_plan *plan;
+    const veil_spawn_options *opts;
+    int sync_fd;
+    int ns_fds[8];        /* namespaces joined by path, by veil_ns_type; -1 if none */
+    bool in_userns;        /* init is in a user namespace (new or joined) */
+    bool unshare_cgroupns; /* create the cgroup namespace after joining the cgroup */
+    int unshare_flags;     /* namespaces init creates itself (after joining a user ns) */
+    const char *cgroup_path; /* the container's cgroup, for the cgroup mount */
+    pid_t host_pid;          /* init's pid on the host (from the GO message) */
+} veil_child_args;
+
+_Noreturn void veil_child_main(veil_child_args *a);
+
+/* ---- pieces used by child.c ------------------------------------------- */
+
+#define VEIL_HOST_CGROUP_ROOT "/sys/fs/cgroup"
+
+/* rootfs.c: "/" propagation, the rootfs bind, the mounts in order, /dev. */
+int veil_rootfs_prepare(const veil_child_args *a, int *rootfd, veil_error **err);
+/* pivot.c: pivot_root (or MS_MOVE + chroot with no_pivot), old root gone. */
+int veil_rootfs_pivot(const veil_plan *plan, int rootfd, veil_error **err);
+/* paths.c: after the pivot: masked and read-only paths, sysctls, ro root,
+ * final propagation of "/". */
+int veil_rootfs_finalize(const veil_plan *plan, veil_error **err);
+
+/* dev.c */
+int veil_dev_setup(int rootfd, const veil_plan *plan, bool in_userns, veil_error **err);
+
+/* tty.c */
+int veil_tty_setup(const veil_plan_process *p, int *master, veil_error **err);
+int veil_tty_send_master(int console_fd, int master, veil_error **err);
+
+/* net.c */
+int veil_net_loopback_up(veil_error **err);
+
+/* process.c */
+int veil_process_lookup(const veil_plan_process *p, char **path, veil_error **err);
+int veil_process_prepare(const veil_plan *plan, veil_error **err);
+int veil_process_set_identity(const veil_plan *plan, bool in_userns, veil_error **err);
+int veil_process_set_caps(const veil_plan_process *p, veil_error **err);
+int veil_process_set_rlimits(const veil_plan_process *p, veil_error **err);
+int veil_process_set_oom_score_adj(const veil_plan_process *p, veil_error **err);
+
+/* idmap.c: writes /proc/<pid>/{uid_map,setgroups,gid_map} from the parent. */
+int veil_idmap_write(pid_t pid, const veil_plan *plan, veil_error **err);
+
+/* ns.c */
+int veil_ns_clone_flag(veil_ns_type t);
+int veil_ns_open_paths(const veil_plan *plan, int fds[8], veil_error **err);
+int veil_ns_join(int fd, veil_ns_type t, veil_error **err);
+
+/* hooks.c: runs one hook kind, state on stdin, timeout enforced. */
+int veil_hooks_run(const veil_context *ctx, const veil_plan_hook_list *hooks, const char *kind,
+                   const char *state_json, veil_error **err);
+
+/* safe_path.c */
+int veil_open_in_root(int rootfd, const char *path, int flags, veil_error **err);
+int veil_open_in_root_nosymlinks(int rootfd, const char *path, int flags, veil_error **err);
+int veil_mkdir_in_root(int rootfd, const char *path, mode_t mode, veil_error **err);
+int veil_mkfile_in_root(int rootfd, const char *path, mode_t mode, veil_error **err);

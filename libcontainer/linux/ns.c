@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Namespaces: clone flags, and joining existing ones by path. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/nsfs.h>
+
+#include "linux/linux.h"
+#include "util/cleanup.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+int veil_ns_clone_flag(veil_ns_type t)
+{
+    switch (t) {
+    case VEIL_NS_PID:
+        return CLONE_NEWPID;
+    case VEIL_NS_NETWORK:
+        return CLONE_NEWNET;
+    case VEIL_NS_MOUNT:
+        return CLONE_NEWNS;
+    case VEIL_NS_IPC:
+        return CLONE_NEWIPC;
+    case VEIL_NS_UTS:
+        return CLONE_NEWUTS;
+    case VEIL_NS_USER:
+        return CLONE_NEWUSER;
+    case VEIL_NS_CGROUP:
+        return CLONE_NEWCGROUP;
+    case VEIL_NS_TIME:
+        return CLONE_NEWTIME;
+    default:
+        return 0;
+    }
+}
+
+/* Opens every namespace path of the plan and checks its type, so a wrong
+ * path fails in the runtime with a clear message, before anything runs. */
+int veil_ns_open_paths(const veil_plan *plan, int fds[8], veil_error **err)
+{
+    for (int i = 0; i < 8; i++)
+        fds[i] = -1;
+    for (size_t i = 0; i < plan->n_namespaces; i++) {
+        const veil_plan_namespace *ns = &plan->namespaces[i];
+        if (ns->path == NULL)
+            continue;
+        int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            veil_error_set(err, errno, "open %s namespace %s", veil_ns_type_name(ns->type),
+                           ns->path);
+            goto fail;
+        }
+        int kind = ioctl(fd, NS_GET_NSTYPE);
+        if (kind < 0 || kind != veil_ns_clone_flag(ns->type)) {
+            close(fd);
+            veil_error_set(err, 0, "namespace path %s is not a %s namespace", ns->path,
+                           veil_ns_type_name(ns->type));
+            goto fail;
+        }
+        fds[ns->type] = fd;
+    }
+    return 0;
+fail:
+    for (int i = 0; i < 8; i++)
+        if (fds[i] >= 0) {
+            close(fds[i]);
+            fds[i] = -1;
+        }
+    return -1;
+}
+
+int veil_ns_join(int fd, veil_ns_type t, veil_error **err)
+{
+    if (setns(fd, veil_ns_clone_flag(t)) < 0)
+        return veil_error_set(err, errno, "join the %s namespace", veil_ns_type_name(t));
+    return 0;
+}

@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The runtime side of starting init: one clone3 that creates the process
+ * in its new namespaces (and, on cgroup v2, directly in its cgroup), then
+ * the host-side work init cannot do for itself: id maps, rlimits, cgroup
+ * membership, the createRuntime hooks, forwarding the pty master.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup/cgroup.h"
+#include "linux/linux.h"
+#include "util/cleanup.h"
+#include "util/fs.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+static pid_t clone3_raw(uint64_t flags, int cgroup_fd, int *pidfd)
+{
+    struct clone_args args = {
+        .flags = flags | CLONE_PIDFD,
+        .pidfd = (uint64_t)(uintptr_t)pidfd,
+        .exit_signal = SIGCHLD,
+    };
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)cgroup_fd;
+    }
+    return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+static bool ns_new(const veil_plan *plan, veil_ns_type t)
+{
+    for (size_t i = 0; i < plan->n_namespaces; i++)
+        if (plan->namespaces[i].type == t)
+            return plan->namespaces[i].path == NULL;
+    return false;
+}
+
+static int write_time_offsets(const veil_plan *plan, veil_error **err)
+{
+    char buf[128];
+    int len = snprintf(buf, sizeof(buf), "monotonic %lld %u\nboottime %lld %u\n",
+                       (long long)plan->time_monotonic_secs, plan->time_monotonic_nsecs,
+                       (long long)plan->time_boottime_secs, plan->time_boottime_nsecs);
+    _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return veil_error_set(err, errno, "open /proc/self/timens_offsets");
+    /* one line per write: the kernel parses a single clock per write on older kernels */
+    char *nl = strchr(buf, '\n');
+    if (veil_write_all(fd, buf, (size_t)(nl + 1 - buf)) < 0 ||
+        veil_write_all(fd, nl + 1, (size_t)len - (size_t)(nl + 1 - buf)) < 0)
+        return veil_error_set(err, errno, "write the time namespace offsets");
+    return 0;
+}
+
+/* Namespaces that apply to children only (pid, time) are switched in the
+ * runtime around the clone, then switched back. */
+typedef struct ns_switch {
+    int saved_pid, saved_time;
+} ns_switch;
+
+static int enter_for_children(const veil_plan *plan, const int ns_fds[8], ns_switch *sw,
+                              veil_error **err)
+{
+    sw->saved_pid = sw->saved_time = -1;
+    if (ns_fds[VEIL_NS_PID] >= 0) {
+        sw->saved_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (sw->saved_pid < 0)
+            return veil_error_set(err, errno, "open /proc/self/ns/pid");
+        if (veil_ns_join(ns_fds[VEIL_NS_PID], VEIL_NS_PID, err) < 0)
+            return -1;
+    }
+    bool new_time = ns_new(plan, VEIL_NS_TIME);
+    if (new_time || ns_fds[VEIL_NS_TIME] >= 0) {
+        sw->saved_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+        if (sw->saved_time < 0)
+            return veil_error_set(err, errno, "open /proc/self/ns/time");
+        if (new_time) {
+            if (unshare(CLONE_NEWTIME) < 0)
+                return veil_error_set(err, errno, "create the time namespace");
+            if (plan->has_time_offsets && write_time_offsets(plan, err) < 0)
+                return -1;
+        } else if (veil_ns_join(ns_fds[VEIL_NS_TIME], VEIL_NS_TIME, err) < 0) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void leave_for_children(ns_switch *sw)
+{
+    if (sw->saved_pid >= 0) {
+        setns(sw->saved_pid, CLONE_NEWPID);
+        close(sw->saved_pid);
+    }
+    if (sw->saved_time >= 0) {
+        setns(sw->saved_time, CLONE_NEWTIME);
+        close(sw->saved_time);
+    }
+    sw->saved_pid = sw->saved_time = -1;
+}
+
+/* Which namespaces the clone creates, which init unshares itself.  With a
+ * user namespace joined by path, init must enter it before creating the
+ * others so they belong to it. */
+static int choose_flags(const veil_plan *plan, const int ns_fds[8], uint64_t *clone_flags,
+                        int *unshare_flags, veil_error **err)
+{
+    uint64_t cf = 0;
+    int uf = 0;
+    bool user_path = ns_fds[VEIL_NS_USER] >= 0;
+    bool user_new = ns_new(plan, VEIL_NS_USER);
+    for (size_t i = 0; i < plan->n_namespaces; i++) {
+        const veil_plan_namespace *ns = &plan->namespaces[i];
+        if (ns->type == VEIL_NS_CGROUP || ns->type == VEIL_NS_TIME)
+            continue; /* cgroup: unshared in init after joining the cgroup; time: above */
+        if (ns->path != NULL) {
+            if (user_new && ns->type != VEIL_NS_PID)
+                return veil_error_set(err, 0,
+                                      "joining the %s namespace %s from a new user namespace is "
+                                      "not supported",
+                                      veil_ns_type_name(ns->type), ns->path);
+            continue;
+        }
+        if (user_path && ns->type == VEIL_NS_PID)
+            return veil_error_set(err, 0,
+                                  "a new pid namespace inside a joined user namespace is not "
+                                  "supported");
+        if (user_path)
+            uf |= veil_ns_clone_flag(ns->type);
+        else
+            cf |= (uint64_t)veil_ns_clone_flag(ns->type);
+    }
+    *clone_flags = cf;
+    *unshare_flags = uf;
+    return 0;
+}
+
+static int set_rlimits(pid_t pid, const veil_plan_process *p, veil_error **err)
+{
+    if (p == NULL)
+        return 0;
+    for (size_t i = 0; i < p->n_rlimits; i++) {
+        struct rlimit rl = {.rlim_cur = p->rlimits[i].soft, .rlim_max = p->rlimits[i].hard};
+        if (prlimit(pid, p->rlimits[i].resource, &rl, NULL) < 0)
+            return veil_error_set(err, errno, "set rlimit %d to soft %llu, hard %llu",
+                                  p->rlimits[i].resource, (unsigned long long)rl.rlim_cur,
+                                  (unsigned long long)rl.rlim_max);
+    }
+    return 0;
+}
+
+static int run_runtime_hooks(const veil_context *ctx, const veil_plan *plan,
+                             const veil_spawn_options *opts, pid_t pid, veil_error **err)
+{
+    if (plan->hooks[VEIL_HOOK_PRESTART].n == 0 && plan->hooks[VEIL_HOOK_CREATE_RUNTIME].n == 0)
+        return 0;
+    const char *state = opts->hook_state ? opts->hook_state(opts->hook_state_data, pid) : NULL;
+    if (veil_hooks_run(ctx, &plan->hooks[VEIL_HOOK_PRESTART], "prestart", state, err) < 0)
+        return -1;
+    return veil_hooks_run(ctx, &plan->hooks[VEIL_HOOK_CREATE_RUNTIME], "createRuntime", state,
+                          err);
+}
+
+/* Drives init from GO to READY. */
+static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spawn_options *opts,
+                 pid_t pid, int sync_fd, int *pty_out, veil_error **err)
+{
+    bool in_userns = ns_new(plan, VEIL_NS_USER);
+    if (in_userns && veil_idmap_write(pid, plan, err) < 0)
+        return -1;
+    if (set_rlimits(pid, plan->process, err) < 0)
+        return -1;
+    if (opts->cgroup && veil_cgroup_v2_fd(opts->cgroup) < 0 &&
+        veil_cgroup_add_pid(opts->cgroup, pid, err) < 0)
+        return -1;
+    veil_sync_go go = {.host_pid = pid};
+    if (veil_sync_send(sync_fd, VEIL_SYNC_GO, &go, sizeof(go), -1) < 0)
+        return veil_error_set(err, errno, "start container init");
+    veil_debug(ctx, "init %d: namespaces, id maps and cgroups ready", (int)pid);
+    for (;;) {
+        char buf[VEIL_SYNC_MAX_PAYLOAD + 1];
+        veil_sync_type type;
+        size_t n = 0;
+        int fd = -1;
+        if (veil_sync_recv(sync_fd, &type, buf, VEIL_SYNC_MAX_PAYLOAD, &n, &fd) < 0) {
+            if (errno == EPIPE)
+                return veil_error_set(err, 0, "container init exited before it was ready");
+            return veil_error_set(err, errno, "read from container init");
+        }
+        switch (type) {
+        case VEIL_SYNC_HOOKS:
+            if (run_runtime_hooks(ctx, plan, opts, pid, err) < 0)
+                return -1;
+            if (veil_sync_send(sync_fd, VEIL_SYNC_HOOKS_DONE, NULL, 0, -1) < 0)
+                return veil_error_set(err, errno, "resume container init");
+            veil_debug(ctx, "init %d: rootfs mounted, runtime hooks done", (int)pid);
+            break;
+        case VEIL_SYNC_PTY:
+            if (fd < 0)
+                return veil_error_set(err, EBADMSG, "container init sent no pty master");
+            if (opts->console_fd >= 0 && veil_tty_send_master(opts->console_fd, fd, err) < 0) {
+                close(fd);
+                return -1;
+            }
+            if (opts->keep_pty && pty_out)
+                *pty_out = fd;
+            else
+                close(fd);
+            break;
+        case VEIL_SYNC_READY:
+            veil_debug(ctx, "init %d: ready, waiting for start", (int)pid);
+            return 0;
+        case VEIL_SYNC_ERROR:
+            if (fd >= 0)
+                close(fd);
+            buf[n] = '\0';
+            return veil_error_set(err, 0, "%s", buf);
+        default:
+            if (fd >= 0)
+                close(fd);
+            return veil_error_set(err, EBADMSG, "unexpected message %u from container init",
+                                  (unsigned)type);
+        }
+    }
+}
+
+int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_options *opts,
+               veil_spawn_result *res, veil_error **err)
+{
+    veil_child_args a = {.ctx = ctx, .plan = plan, .opts = opts};
+    res->pid = -1;
+    res->pidfd = -1;
+    res->pty_master = -1;
+    if (veil_ns_open_paths(plan, a.ns_fds, err) < 0)
+        return -1;
+    uint64_t clone_flags = 0;
+    if (choose_flags(plan, a.ns_fds, &clone_flags, &a.unshare_flags, err) < 0)
+        goto fail_fds;
+    a.in_userns = ns_new(plan, VEIL_NS_USER) || a.ns_fds[VEIL_NS_USER] >= 0;
+    a.unshare_cgroupns = ns_new(plan, VEIL_NS_CGROUP);
+    a.cgroup_path = opts->cgroup_path;
+
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        veil_error_set(err, errno, "socketpair");
+        goto fail_fds;
+    }
+    ns_switch sw;
+    if (enter_for_children(plan, a.ns_fds, &sw, err) < 0) {
+        leave_for_children(&sw);
+        close(sv[0]);
+        close(sv[1]);
+        goto fail_fds;
+    }
+    int cgfd = opts->cgroup ? veil_cgroup_v2_fd(opts->cgroup) : -1;
+    int pidfd = -1;
+    pid_t pid = clone3_raw(clone_flags, cgfd, &pidfd);
+    if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == ENOSYS || errno == E2BIG)) {
+        cgfd = -1; /* older kernel: join the cgroup after the clone */
+        pid = clone3_raw(clone_flags, -1, &pidfd);
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        a.sync_fd = sv[1];
+        veil_child_main(&a);
+    }
+    int clone_errno = errno;
+    leave_for_children(&sw);
+    close(sv[1]);
+    for (int i = 0; i < 8; i++)
+        if (a.ns_fds[i] >= 0)
+            close(a.ns_fds[i]);
+    if (pid < 0) {
+        close(sv[0]);
+        return veil_error_set(err, clone_errno, "clone the container init (flags 0x%llx)",
+                              (unsigned long long)clone_flags);
+    }
+    veil_debug(ctx, "cloned init %d (flags 0x%llx%s)", (int)pid, (unsigned long long)clone_flags,
+               cgfd >= 0 ? ", into its cgroup" : "");
+    if (opts->cgroup && cgfd < 0 && veil_cgroup_v2_fd(opts->cgroup) >= 0 &&
+        veil_cgroup_add_pid(opts->cgroup, pid, err) < 0)
+        goto fail_child;
+    if (drive(ctx, plan, opts, pid, sv[0], &res->pty_master, err) < 0)
+        goto fail_child;
+    close(sv[0]);
+    res->pid = pid;
+    res->pidfd = pidfd;
+    return 0;
+
+fail_child:
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(sv[0]);
+    if (pidfd >= 0)
+        close(pidfd);
+    if (res->pty_master >= 0) {
+        close(res->pty_master);
+        res->pty_master = -1;
+    }
+    return -1;
+fail_fds:
+    for (int i = 0; i < 8; i++)
+        if (a.ns_fds[i] >= 0)
+            close(a.ns_fds[i]);
+    return -1;
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Typed, length-checked messages between the runtime and init over a
+ * SOCK_SEQPACKET socketpair: one header + payload per datagram, an optional
+ * fd as SCM_RIGHTS.  Sizes from the peer are never trusted. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "linux/linux.h"
+
+struct hdr {
+    uint32_t type;
+    uint32_t len;
+};
+
+int veil_sync_send(int fd, veil_sync_type type, const void *data, size_t len, int pass_fd)
+{
+    if (len > VEIL_SYNC_MAX_PAYLOAD) {
+        errno = EMSGSIZE;
+        return -1;
+    }
+    struct hdr h = {.type = (uint32_t)type, .len = (uint32_t)len};
+    struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)data, len}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    if (pass_fd >= 0) {
+        memset(&ctl, 0, sizeof(ctl));
+        msg.msg_control = ctl.buf;
+        msg.msg_controllen = sizeof(ctl.buf);
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+    }
+    ssize_t r;
+    do
+        r = sendmsg(fd, &msg, MSG_NOSIGNAL);
+    while (r < 0 && errno == EINTR);
+    return r < 0 ? -1 : 0;
+}
+
+int veil_sync_recv(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *len, int *fd_out)
+{
+    struct hdr h;
+    char payload[VEIL_SYNC_MAX_PAYLOAD];
+    struct iovec iov[2] = {{&h, sizeof(h)}, {payload, sizeof(payload)}};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
+                         .msg_controllen = sizeof(ctl.buf)};
+    if (fd_out)
+        *fd_out = -1;
+    ssize_t r;
+    do
+        r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return -1;
+    int got_fd = -1;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+            c->cmsg_len == CMSG_LEN(sizeof(int))) {
+            memcpy(&got_fd, CMSG_DATA(c), sizeof(int));
+        }
+    }
+    if (r == 0) {
+        errno = EPIPE;
+        return -1;
+    }
+    if ((size_t)r < sizeof(h) || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+        h.len != (size_t)r - sizeof(h) || h.len > cap) {
+        if (got_fd >= 0)
+            close(got_fd);
+        errno = EBADMSG;
+        return -1;
+    }
+    if (h.len)
+        memcpy(buf, payload, h.len);
+    *type = (veil_sync_type)h.type;
+    if (len)
+        *len = h.len;
+    if (fd_out)
+        *fd_out = got_fd;
+    else if (got_fd >= 0)
+        close(got_fd);
+    return 0;
+}
+
+int veil_sync_expect(int fd, veil_sync_type want, void *buf, size_t cap, size_t *len,
+                     int *fd_out, veil_error **err)
+{
+    char msgbuf[VEIL_SYNC_MAX_PAYLOAD + 1];
+    veil_sync_type type;
+    size_t n = 0;
+    if (veil_sync_recv(fd, &type, msgbuf, VEIL_SYNC_MAX_PAYLOAD, &n, fd_out) < 0) {
+        if (errno == EPIPE)
+            return veil_error_set(err, 0, "container init exited before it was ready");
+        return veil_error_set(err, errno, "read from container init");
+    }
+    if (type == VEIL_SYNC_ERROR) {
+        msgbuf[n] = '\0';
+        return veil_error_set(err, 0, "%s", msgbuf);
+    }
+    if (type != want || n > cap)
+        return veil_error_set(err, EBADMSG, "container init sent message %u, expected %u",
+                              (unsigned)type, (unsigned)want);
+    if (n)
+        memcpy(buf, msgbuf, n);
+    if (len)
+        *len = n;
+    return 0;
+}
