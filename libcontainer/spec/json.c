@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -285,6 +286,9 @@ static int cb_map_key(void *ctx, const unsigned char *s, size_t len)
 {
     struct builder *b = ctx;
     struct frame *f = &b->stack[b->depth - 1];
+    /* keys are C strings: "a\u0000b" would silently become "a" */
+    if (memchr(s, '\0', len))
+        return fail(b, "object key contains a NUL byte");
     free(f->pending_key);
     f->pending_key = strndup((const char *)s, len);
     return f->pending_key ? 1 : fail(b, "out of memory");
@@ -312,13 +316,26 @@ static const yajl_callbacks callbacks = {
     .yajl_end_array = cb_end,
 };
 
+/* Our own diagnostics: the reason is the text, errno only classifies it. */
+static void set_plain(veil_error **err, int errnum, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void set_plain(veil_error **err, int errnum, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    veil_error_setv(err, 0, fmt, ap);
+    va_end(ap);
+    if (err && *err)
+        (*err)->errnum = errnum;
+}
+
 vj_node *vj_parse(const char *buf, size_t len, const vj_limits *limits, veil_error **err)
 {
     if (limits == NULL)
         limits = &vj_default_limits;
     if (len > limits->max_bytes) {
-        veil_error_set(err, EFBIG, "document is too large (%zu bytes, the limit is %zu)", len,
-                       limits->max_bytes);
+        set_plain(err, EFBIG, "document is too large (%zu bytes, the limit is %zu)", len,
+                  limits->max_bytes);
         return NULL;
     }
     struct builder b = {.limits = limits};
@@ -339,9 +356,9 @@ vj_node *vj_parse(const char *buf, size_t len, const vj_limits *limits, veil_err
     if (st != yajl_status_ok || empty || b.root == NULL) {
         size_t at = yajl_get_bytes_consumed(h);
         if (empty) {
-            veil_error_set(err, EINVAL, "empty document");
+            set_plain(err, EINVAL, "empty document");
         } else if (b.error) {
-            veil_error_set(err, EINVAL, "invalid JSON near byte %zu: %s", at, b.error);
+            set_plain(err, EINVAL, "invalid JSON near byte %zu: %s", at, b.error);
         } else {
             unsigned char *m = yajl_get_error(h, 0, (const unsigned char *)buf, len);
             char *msg = m ? strdup((char *)m) : NULL;
@@ -350,8 +367,8 @@ vj_node *vj_parse(const char *buf, size_t len, const vj_limits *limits, veil_err
             /* yajl ends its messages with a newline */
             if (msg && *msg && msg[strlen(msg) - 1] == '\n')
                 msg[strlen(msg) - 1] = '\0';
-            veil_error_set(err, EINVAL, "invalid JSON near byte %zu: %s", at,
-                           msg ? msg : "parse error");
+            set_plain(err, EINVAL, "invalid JSON near byte %zu: %s", at,
+                      msg ? msg : "parse error");
             free(msg);
         }
         for (size_t i = 0; i < b.depth; i++)
@@ -377,8 +394,8 @@ vj_node *vj_parse_fd(int fd, const vj_limits *limits, veil_error **err)
     for (;;) {
         if (len == cap) {
             if (cap > limits->max_bytes) {
-                veil_error_set(err, EFBIG, "document is too large (the limit is %zu bytes)",
-                               limits->max_bytes);
+                set_plain(err, EFBIG, "document is too large (the limit is %zu bytes)",
+                          limits->max_bytes);
                 return NULL;
             }
             size_t ncap = cap ? cap * 2 : 16384;
@@ -415,8 +432,8 @@ vj_node *vj_parse_file(const char *path, const vj_limits *limits, veil_error **e
     }
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (size_t)st.st_size > limits->max_bytes) {
-        veil_error_set(err, EFBIG, "%s is too large (%lld bytes, the limit is %zu)", path,
-                       (long long)st.st_size, limits->max_bytes);
+        set_plain(err, EFBIG, "%s is too large (%lld bytes, the limit is %zu)", path,
+                  (long long)st.st_size, limits->max_bytes);
         return NULL;
     }
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
