@@ -127,6 +127,35 @@ static int wait_for_start(int fifo_fd, veil_error **err)
     }
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* Closes every fd from `from` up that init does not need, so nothing the
+ * runtime held (the locked state directory, the console socket, a cgroup
+ * dirfd) stays open in the container's init. */
+static void close_other_fds(const veil_child_args *a, unsigned from)
+{
+    int keep[16];
+    size_t n = 0;
+    keep[n++] = a->sync_fd;
+    keep[n++] = a->opts->fifo_fd;
+    keep[n++] = a->opts->seccomp_listener_fd;
+    for (int i = 0; i < 8; i++)
+        keep[n++] = a->ns_fds[i];
+    qsort(keep, n, sizeof(int), cmp_int);
+    unsigned lo = from;
+    for (size_t i = 0; i < n; i++) {
+        if (keep[i] < 0 || (unsigned)keep[i] < lo)
+            continue;
+        if ((unsigned)keep[i] > lo)
+            syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0);
+        lo = (unsigned)keep[i] + 1;
+    }
+    syscall(SYS_close_range, lo, ~0U, 0);
+}
+
 static void reset_signals(void)
 {
     struct sigaction sa = {.sa_handler = SIG_DFL};
@@ -147,6 +176,7 @@ _Noreturn void veil_child_main(veil_child_args *a)
     /* Nothing of the runtime may be reachable through /proc/<init>/ while it
      * still holds host fds (CVE-2016-9962). */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    close_other_fds(a, 3 + plan->preserve_fds);
     umask(0);
 
     /* GO: the runtime has written our id maps and put us in our cgroups */
