@@ -10,13 +10,18 @@
 #include "veil_version.h"
 
 static const cli_command_entry commands[] = {
+    {"features", cmd_features, "show the enabled features"},
+    {"plan", cmd_plan, "print the plan veil would follow for a bundle, as JSON"},
+    {"spec", cmd_spec, "create a new specification file"},
     {NULL, NULL, NULL},
 };
 
 void cli_print_version(void)
 {
     printf("veil version %s\ncommit: %s\nspec: %s\n", VEIL_VERSION, VEIL_COMMIT, VEIL_SPEC_VERSION);
-    printf("+CAP +SECCOMP +YAJL +MNL +OVERLAY +IDMAP\n");
+    /* Build features, crun style.  A tag is listed only once the feature
+     * works end to end (add +CAP, +SECCOMP, +MNL... as the applier lands). */
+    printf("+YAJL\n");
 }
 
 static void print_usage(FILE *f)

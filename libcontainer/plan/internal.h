@@ -68,9 +68,6 @@ bool veil_plan_valid_list(const char *s, unsigned limit);
 
 /* ---- names (plan/names.c) ------------------------------------------------ */
 
-/* "pid", "network", ... (the spec's names for linux.namespaces[].type) */
-const char *veil_plan_ns_name(veil_ns_type t);
-
 /* Name <-> number tables (plan/names.c), each ended by a NULL name. */
 typedef struct veil_named {
     const char *name;

@@ -75,11 +75,11 @@ int veil_plan_namespaces(const veil_spec *spec, const veil_plan_options *opts, v
                 return veil_error_set(err, EINVAL, "linux.namespaces[%zu]: unknown type", i);
             if (by_type[ns->type])
                 return veil_error_set(err, EINVAL, "linux.namespaces: duplicate namespace \"%s\"",
-                                      veil_plan_ns_name(ns->type));
+                                      veil_ns_type_name(ns->type));
             if (ns->path && *ns->path && ns->path[0] != '/')
                 return veil_error_set(err, EINVAL,
                                       "linux.namespaces[%zu] (%s): path must be absolute, got \"%s\"",
-                                      i, veil_plan_ns_name(ns->type), ns->path);
+                                      i, veil_ns_type_name(ns->type), ns->path);
             by_type[ns->type] = ns;
             n++;
         }

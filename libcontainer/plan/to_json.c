@@ -104,7 +104,7 @@ static void w_namespaces(vj_writer *w, const veil_plan *p)
     vj_w_array_open(w);
     for (size_t i = 0; i < p->n_namespaces; i++) {
         vj_w_object_open(w);
-        vj_w_kstr(w, "type", veil_plan_ns_name(p->namespaces[i].type));
+        vj_w_kstr(w, "type", veil_ns_type_name(p->namespaces[i].type));
         if (p->namespaces[i].path)
             vj_w_kstr(w, "join", p->namespaces[i].path);
         else

@@ -670,7 +670,7 @@ START_TEST(test_namespace_order)
     ck_assert_uint_eq(p->n_namespaces, 7);
     for (size_t i = 0; i < 7; i++)
         ck_assert_msg(p->namespaces[i].type == want[i], "namespaces[%zu] is %s", i,
-                      veil_plan_ns_name(p->namespaces[i].type));
+                      veil_ns_type_name(p->namespaces[i].type));
     ck_assert_str_eq(p->namespaces[0].path, "/proc/1/ns/user");
     ck_assert_str_eq(p->namespaces[2].path, "/run/netns/x");
     ck_assert_ptr_null(p->namespaces[3].path);
