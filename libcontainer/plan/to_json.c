@@ -681,7 +681,7 @@ char *veil_plan_to_json(const veil_plan *plan, bool pretty, veil_error **err)
     size_t len;
     char *out = NULL;
     if (!vj_writer_result(w, &buf, &len))
-        veil_error_set(err, EINVAL, "plan to JSON: a string is not valid UTF-8");
+        veil_plan_invalid(err, "plan to JSON: a string is not valid UTF-8");
     else if ((out = malloc(len + 1)) == NULL)
         veil_error_set(err, ENOMEM, "plan to JSON");
     else {
