@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The plan builder: veil_spec + options -> veil_plan, and its JSON form.
- * Specs are built as structs here so that the builder is tested on its own. */
+ * Specs are built as structs so that the builder is tested on its own; the
+ * last tests go through the parser. */
 #include <check.h>
 #include <linux/mempolicy.h>
 #include <linux/sched.h>
@@ -1353,6 +1354,79 @@ START_TEST(test_to_json_cgroup_and_seccomp)
 }
 END_TEST
 
+/* ---- through the parser ------------------------------------------------------ */
+
+static veil_spec *parse(const char *json, char **msg)
+{
+    veil_error *e = NULL;
+    veil_spec *s = veil_spec_parse(json, strlen(json), "config.json", &e);
+    *msg = e ? strdup(e->msg) : NULL;
+    veil_error_free(e);
+    return s;
+}
+
+START_TEST(test_from_json)
+{
+    static const veil_plan_options opts = {.id = "j1", .bundle = "/b"};
+    char *msg = NULL;
+    /* duplicates are the parser's to refuse */
+    veil_spec *s = parse("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"},"
+                         " \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"pid\"}]}}",
+                         &msg);
+    ck_assert_ptr_null(s);
+    ck_assert_msg(msg && strstr(msg, "duplicate namespace type \"pid\""), "%s", msg);
+    free(msg);
+
+    s = parse("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\", \"readonly\": true},"
+              " \"process\": {\"args\": [\"/bin/app\"], \"cwd\": \"/srv\","
+              "   \"capabilities\": {\"bounding\": [\"CAP_SYS_ADMIN\", \"CAP_WHATEVER\"]},"
+              "   \"rlimits\": [{\"type\": \"RLIMIT_NPROC\", \"soft\": 10, \"hard\": 20}]},"
+              " \"mounts\": [{\"destination\": \"/run\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
+              "   \"options\": [\"nosuid\", \"rnodev\", \"size=1m\"]}],"
+              " \"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"user\"}],"
+              "   \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 10}],"
+              "   \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 10}],"
+              "   \"rootfsPropagation\": \"rprivate\"}}",
+              &msg);
+    ck_assert_msg(s != NULL, "%s", msg);
+    veil_plan *p = NULL;
+    veil_error *e = NULL;
+    ck_assert_msg(veil_plan_build(s, &opts, &p, &e) == 0, "%s", e ? e->msg : "");
+    ck_assert_str_eq(p->rootfs, "/b/r");
+    ck_assert(p->rootfs_readonly);
+    ck_assert_uint_eq(p->rootfs_propagation, MS_PRIVATE | MS_REC);
+    ck_assert_int_eq(p->namespaces[0].type, VEIL_NS_USER);
+    ck_assert_uint_eq(p->uid_mappings.items[0].size, 10);
+    ck_assert_uint_eq(p->mounts[0].flags, MS_NOSUID);
+    ck_assert_uint_eq(p->mounts[0].attr_set, MOUNT_ATTR_NODEV);
+    ck_assert_str_eq(p->mounts[0].data, "size=1m");
+    ck_assert_uint_eq(p->process->caps.bounding, 1ull << 21);
+    ck_assert_int_eq(p->process->rlimits[0].resource, RLIMIT_NPROC);
+    ck_assert(has_warning(p, "CAP_WHATEVER"));
+    veil_plan_free(p);
+    veil_spec_free(s);
+}
+END_TEST
+
+/* The parser's runc-default fixture (what `runc spec` writes) plans cleanly. */
+START_TEST(test_runc_default_fixture)
+{
+    veil_error *e = NULL;
+    veil_spec *s = veil_spec_load(VEIL_TEST_DATA "/spec/valid/runc-default.json", &e);
+    ck_assert_msg(s != NULL, "%s", e ? e->msg : "");
+    veil_plan_options opts = {.id = "x", .bundle = "/b"};
+    veil_plan *p = NULL;
+    ck_assert_msg(veil_plan_build(s, &opts, &p, &e) == 0, "%s", e ? e->msg : "");
+    ck_assert_uint_eq(p->n_warnings, 0);
+    ck_assert_uint_eq(p->n_mounts, s->n_mounts);
+    ck_assert(p->setup_dev);
+    ck_assert_uint_eq(p->n_devices, 6);
+    ck_assert(p->cgroup.has_resources);
+    veil_plan_free(p);
+    veil_spec_free(s);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
     Suite *s = suite_create("plan");
@@ -1406,6 +1480,11 @@ static Suite *plan_suite(void)
     t = tcase_create("json");
     tcase_add_test(t, test_to_json);
     tcase_add_test(t, test_to_json_cgroup_and_seccomp);
+    suite_add_tcase(s, t);
+
+    t = tcase_create("parser");
+    tcase_add_test(t, test_from_json);
+    tcase_add_test(t, test_runc_default_fixture);
     suite_add_tcase(s, t);
     return s;
 }
