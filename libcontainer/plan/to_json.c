@@ -105,10 +105,9 @@ static void w_namespaces(vj_writer *w, const veil_plan *p)
     for (size_t i = 0; i < p->n_namespaces; i++) {
         vj_w_object_open(w);
         vj_w_kstr(w, "type", veil_ns_type_name(p->namespaces[i].type));
+        /* as in config.json: a path means join, none means new */
         if (p->namespaces[i].path)
-            vj_w_kstr(w, "join", p->namespaces[i].path);
-        else
-            vj_w_kbool(w, "new", true);
+            vj_w_kstr(w, "path", p->namespaces[i].path);
         vj_w_object_close(w);
     }
     vj_w_array_close(w);

@@ -1254,6 +1254,7 @@ START_TEST(test_to_json)
     veil_spec_hook h = {.path = "/bin/hook", .timeout = {true, 3}};
     f.spec.hooks.poststart = (veil_spec_hook_list){&h, 1};
     f.lx.masked_paths = STRV("/proc/kcore");
+    add_ns(&f, VEIL_NS_CGROUP, "/proc/1/ns/cgroup");
     veil_plan *p = build_ok(&f);
 
     veil_error *e = NULL;
@@ -1266,7 +1267,10 @@ START_TEST(test_to_json)
     ck_json_str(root, "root.path", "/srv/bundle/rootfs");
     ck_json_str(root, "root.propagation", "rslave");
     ck_json_str(root, "hostname", "box");
-    ck_json_str(root, "namespaces.0.type", "ipc");
+    ck_json_str(root, "namespaces.0.type", "cgroup");
+    ck_json_str(root, "namespaces.0.path", "/proc/1/ns/cgroup");
+    ck_json_str(root, "namespaces.1.type", "ipc");
+    ck_assert_ptr_null(vj_get(at(root, "namespaces.1"), "path"));
     ck_json_str(root, "mounts.0.kind", "fs");
     ck_json_str(root, "mounts.0.flags.0", "nosuid");
     ck_json_str(root, "mounts.0.flags.1", "nodev");
