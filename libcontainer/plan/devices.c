@@ -43,18 +43,18 @@ int veil_plan_devices(const veil_spec *spec, veil_plan *plan, veil_error **err)
     for (size_t i = 0; i < n_spec; i++) {
         const char *p = sd[i].path;
         if (p == NULL || p[0] != '/')
-            return veil_error_set(err, EINVAL, "linux.devices[%zu]: path must be absolute, got \"%s\"",
-                                  i, p ? p : "");
+            return veil_plan_invalid(err, "linux.devices[%zu]: path must be absolute, got \"%s\"",
+                                     i, p ? p : "");
         if ((paths[i] = veil_path_clean(p)) == NULL)
             return veil_error_set(err, ENOMEM, "plan devices");
         if (strcmp(paths[i], "/") == 0)
-            return veil_error_set(err, EINVAL, "linux.devices[%zu]: invalid path \"%s\"", i, p);
+            return veil_plan_invalid(err, "linux.devices[%zu]: invalid path \"%s\"", i, p);
         for (size_t j = 0; j < i; j++)
             if (strcmp(paths[i], paths[j]) == 0)
-                return veil_error_set(err, EINVAL,
-                                      "linux.devices[%zu] (%s): the path is already used by "
-                                      "linux.devices[%zu]",
-                                      i, p, j);
+                return veil_plan_invalid(err,
+                                         "linux.devices[%zu] (%s): the path is already used by "
+                                         "linux.devices[%zu]",
+                                         i, p, j);
     }
 
     plan->devices = calloc(ARRAY_SIZE(default_devices) + n_spec, sizeof(*plan->devices));
@@ -81,30 +81,31 @@ int veil_plan_devices(const veil_spec *spec, veil_plan *plan, veil_error **err)
         const veil_spec_device *s = &sd[i];
         char type = s->type == 'u' ? 'c' : s->type; /* unbuffered char = char */
         if (type != 'c' && type != 'b' && type != 'p')
-            return veil_error_set(err, EINVAL, "linux.devices[%zu] (%s): invalid type '%c'", i,
-                                  s->path, s->type ? s->type : '?');
+            return veil_plan_invalid(err, "linux.devices[%zu] (%s): invalid type '%c'", i, s->path,
+                                     s->type ? s->type : '?');
         if (type != 'p' && (!s->major.set || !s->minor.set))
-            return veil_error_set(err, EINVAL,
-                                  "linux.devices[%zu] (%s): major and minor are required for type "
-                                  "'%c'",
-                                  i, s->path, s->type);
+            return veil_plan_invalid(
+                err,
+                "linux.devices[%zu] (%s): major and minor are required for type "
+                "'%c'",
+                i, s->path, s->type);
         if (s->major.set && (s->major.value < 0 || s->major.value > 0xfff))
-            return veil_error_set(err, EINVAL, "linux.devices[%zu] (%s): invalid major %lld", i,
-                                  s->path, (long long)s->major.value);
+            return veil_plan_invalid(err, "linux.devices[%zu] (%s): invalid major %lld", i, s->path,
+                                     (long long)s->major.value);
         if (s->minor.set && (s->minor.value < 0 || s->minor.value > 0xfffff))
-            return veil_error_set(err, EINVAL, "linux.devices[%zu] (%s): invalid minor %lld", i,
-                                  s->path, (long long)s->minor.value);
+            return veil_plan_invalid(err, "linux.devices[%zu] (%s): invalid minor %lld", i, s->path,
+                                     (long long)s->minor.value);
         uint64_t mode = DEFAULT_MODE;
         if (s->file_mode.set) {
             /* the file type bits may be given (runc drops them) */
             mode = s->file_mode.value & ~(uint64_t)S_IFMT;
             if (mode > 07777)
-                return veil_error_set(err, EINVAL, "linux.devices[%zu] (%s): invalid fileMode %llo",
-                                      i, s->path, (unsigned long long)s->file_mode.value);
+                return veil_plan_invalid(err, "linux.devices[%zu] (%s): invalid fileMode %llo", i,
+                                         s->path, (unsigned long long)s->file_mode.value);
         }
         if ((s->uid.set && s->uid.value > UINT32_MAX) || (s->gid.set && s->gid.value > UINT32_MAX))
-            return veil_error_set(err, EINVAL, "linux.devices[%zu] (%s): invalid uid or gid", i,
-                                  s->path);
+            return veil_plan_invalid(err, "linux.devices[%zu] (%s): invalid uid or gid", i,
+                                     s->path);
         veil_device_node *d = &plan->devices[plan->n_devices++];
         if ((d->path = strdup(paths[i])) == NULL)
             return veil_error_set(err, ENOMEM, "plan devices");

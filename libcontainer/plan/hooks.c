@@ -21,13 +21,13 @@ static int plan_hook_list(const veil_spec_hook_list *in, veil_hook_kind kind, ve
         /* config.md: "path ... MUST be absolute"; a hook is never searched
          * for in $PATH */
         if (h->path == NULL || h->path[0] != '/')
-            return veil_error_set(err, EINVAL, "hooks.%s[%zu]: path must be absolute, got \"%s\"",
-                                  name, i, h->path ? h->path : "");
+            return veil_plan_invalid(err, "hooks.%s[%zu]: path must be absolute, got \"%s\"", name,
+                                     i, h->path ? h->path : "");
         if (h->timeout.set && (h->timeout.value <= 0 || h->timeout.value > INT32_MAX))
-            return veil_error_set(err, EINVAL,
-                                  "hooks.%s[%zu]: timeout must be a positive number of seconds, "
-                                  "got %lld",
-                                  name, i, (long long)h->timeout.value);
+            return veil_plan_invalid(err,
+                                     "hooks.%s[%zu]: timeout must be a positive number of seconds, "
+                                     "got %lld",
+                                     name, i, (long long)h->timeout.value);
         veil_plan_hook *o = &out->items[i];
         out->n = i + 1;
         bool ok_args, ok_env;

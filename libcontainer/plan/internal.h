@@ -58,6 +58,9 @@ int veil_plan_hooks(const veil_spec_hooks *hooks, veil_plan *plan, veil_error **
 
 /* ---- small helpers (plan/plan.c) ---------------------------------------- */
 
+/* A configuration the plan refuses: the message as given (no errno text
+ * appended), errnum EINVAL; returns -1. */
+int veil_plan_invalid(veil_error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Adds a formatted warning to plan->warnings; -1 when out of memory. */
 int veil_plan_warn(veil_plan *plan, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A copy of a NULL-terminated string array (NULL stays NULL); *ok is false
@@ -67,9 +70,6 @@ char **veil_plan_strv_dup(char *const *v, bool *ok);
 bool veil_plan_valid_list(const char *s, unsigned limit);
 
 /* ---- names (plan/names.c) ------------------------------------------------ */
-
-/* "pid", "network", ... (the spec's names for linux.namespaces[].type) */
-const char *veil_plan_ns_name(veil_ns_type t);
 
 /* Name <-> number tables (plan/names.c), each ended by a NULL name. */
 typedef struct veil_named {

@@ -227,10 +227,11 @@ static int split_lowerdir(veil_mount_step *m, const char *value, const char *bun
         }
         buf[n] = '\0';
         if (n == 0)
-            return veil_error_set(err, EINVAL,
-                                  "%s: empty lowerdir element in \"%s\" (data-only layers are not "
-                                  "supported)",
-                                  where, value);
+            return veil_plan_invalid(
+                err,
+                "%s: empty lowerdir element in \"%s\" (data-only layers are not "
+                "supported)",
+                where, value);
         char *abs = veil_path_join(bundle, buf);
         if (abs == NULL || add_lower(m, abs) < 0)
             return veil_error_set(err, ENOMEM, "plan overlay");
@@ -246,7 +247,7 @@ static int plan_overlay(veil_mount_step *m, const char *bundle, const char *wher
                         veil_error **err)
 {
     if (m->data == NULL)
-        return veil_error_set(err, EINVAL, "%s: overlay needs a lowerdir option", where);
+        return veil_plan_invalid(err, "%s: overlay needs a lowerdir option", where);
     _cleanup_free_ char *data = steal_pointer(&m->data);
     strbuf rest = {0};
     char *save = NULL;
@@ -262,7 +263,7 @@ static int plan_overlay(veil_mount_step *m, const char *bundle, const char *wher
             /* one layer, taken as is (no ':' separation) */
             char *abs = veil_path_join(bundle, o + 10);
             if (o[10] == '\0')
-                r = veil_error_set(err, EINVAL, "%s: empty lowerdir+", where);
+                r = veil_plan_invalid(err, "%s: empty lowerdir+", where);
             else if (abs == NULL || add_lower(m, abs) < 0)
                 r = veil_error_set(err, ENOMEM, "plan overlay");
             else
@@ -275,7 +276,7 @@ static int plan_overlay(veil_mount_step *m, const char *bundle, const char *wher
             free(*slot);
             *slot = *v ? veil_path_join(bundle, v) : NULL;
             if (*v == '\0')
-                r = veil_error_set(err, EINVAL, "%s: empty %s", where, upper ? "upperdir" : "workdir");
+                r = veil_plan_invalid(err, "%s: empty %s", where, upper ? "upperdir" : "workdir");
             else if (*slot == NULL)
                 r = veil_error_set(err, ENOMEM, "plan overlay");
         } else if (sb_add(&rest, o) < 0) {
@@ -286,9 +287,9 @@ static int plan_overlay(veil_mount_step *m, const char *bundle, const char *wher
     if (r < 0)
         return r;
     if (m->n_overlay_lower == 0)
-        return veil_error_set(err, EINVAL, "%s: overlay needs a lowerdir option", where);
+        return veil_plan_invalid(err, "%s: overlay needs a lowerdir option", where);
     if ((m->overlay_upper == NULL) != (m->overlay_work == NULL))
-        return veil_error_set(err, EINVAL, "%s: overlay upperdir and workdir go together", where);
+        return veil_plan_invalid(err, "%s: overlay upperdir and workdir go together", where);
     return 0;
 }
 
@@ -311,18 +312,17 @@ static int plan_idmap(const veil_spec_mount *sm, const veil_plan_options *opts,
                       veil_error **err)
 {
     if (m->kind != VEIL_MOUNT_BIND)
-        return veil_error_set(err, EINVAL, "%s: id-mapped mounts are only supported for bind mounts",
-                              where);
+        return veil_plan_invalid(err, "%s: id-mapped mounts are only supported for bind mounts",
+                                 where);
     if (opts->rootless)
-        return veil_error_set(err, EINVAL,
-                              "%s: id-mapped mounts are not supported for rootless containers",
-                              where);
+        return veil_plan_invalid(
+            err, "%s: id-mapped mounts are not supported for rootless containers", where);
     if (sm->n_uid_mappings || sm->n_gid_mappings) {
         if (sm->n_uid_mappings == 0 || sm->n_gid_mappings == 0)
-            return veil_error_set(err, EINVAL,
-                                  "%s: id-mapped mounts must have both uid and gid mappings "
-                                  "specified",
-                                  where);
+            return veil_plan_invalid(err,
+                                     "%s: id-mapped mounts must have both uid and gid mappings "
+                                     "specified",
+                                     where);
         if (copy_maps(sm->uid_mappings, sm->n_uid_mappings, &m->uid_mappings) < 0 ||
             copy_maps(sm->gid_mappings, sm->n_gid_mappings, &m->gid_mappings) < 0)
             return veil_error_set(err, ENOMEM, "plan mounts");
@@ -331,10 +331,11 @@ static int plan_idmap(const veil_spec_mount *sm, const veil_plan_options *opts,
     /* no mappings of its own: the container's user namespace provides them
      * (its maps, or the namespace joined by path) */
     if (veil_plan_find_ns(plan, VEIL_NS_USER) == NULL)
-        return veil_error_set(err, EINVAL,
-                              "%s: idmap requires uidMappings and gidMappings on the mount, or a "
-                              "user namespace",
-                              where);
+        return veil_plan_invalid(
+            err,
+            "%s: idmap requires uidMappings and gidMappings on the mount, or a "
+            "user namespace",
+            where);
     return 0;
 }
 
@@ -366,10 +367,10 @@ static int check_rootless_ids(const veil_plan *plan, const char *data, const cha
         if (errno || end == o + 4 || (*end && *end != ','))
             continue; /* not a number: the filesystem judges it */
         if (!id_mapped(uid ? &plan->uid_mappings : &plan->gid_mappings, id))
-            return veil_error_set(err, EINVAL,
-                                  "%s: cannot specify %.*s mount option for rootless container: "
-                                  "%s %lu is not mapped",
-                                  where, (int)(end - o), o, uid ? "uid" : "gid", id);
+            return veil_plan_invalid(err,
+                                     "%s: cannot specify %.*s mount option for rootless container: "
+                                     "%s %lu is not mapped",
+                                     where, (int)(end - o), o, uid ? "uid" : "gid", id);
     }
     return 0;
 }
@@ -384,7 +385,7 @@ static int plan_mount(const veil_spec_mount *sm, size_t index, const veil_plan_o
         return veil_error_set(err, ENOMEM, "plan mounts");
 
     if (sm->destination == NULL || *sm->destination == '\0')
-        return veil_error_set(err, EINVAL, "mounts[%zu]: destination must not be empty", index);
+        return veil_plan_invalid(err, "mounts[%zu]: destination must not be empty", index);
     if (sm->destination[0] != '/' &&
         veil_plan_warn(plan,
                        "%s: relative mount destinations are deprecated, taken as relative to /",
@@ -416,21 +417,20 @@ static int plan_mount(const veil_spec_mount *sm, size_t index, const veil_plan_o
         m->flags |= MS_BIND;
         m->type = strdup("bind");
         if (sm->source == NULL || *sm->source == '\0')
-            return veil_error_set(err, EINVAL, "%s: a bind mount needs a source", where);
+            return veil_plan_invalid(err, "%s: a bind mount needs a source", where);
         m->source = veil_path_join(plan->bundle, sm->source);
         if (m->type == NULL || m->source == NULL)
             return veil_error_set(err, ENOMEM, "plan mounts");
         /* the kernel ignores data on a bind mount; refuse it rather than
          * silently drop it (as runc does) */
         if (m->data)
-            return veil_error_set(err, EINVAL,
-                                  "%s: bind mounts cannot have any filesystem-specific options "
-                                  "applied (\"%s\")",
-                                  where, m->data);
+            return veil_plan_invalid(err,
+                                     "%s: bind mounts cannot have any filesystem-specific options "
+                                     "applied (\"%s\")",
+                                     where, m->data);
     } else {
         if (type == NULL)
-            return veil_error_set(err, EINVAL, "%s: type is required for a non-bind mount",
-                                  where);
+            return veil_plan_invalid(err, "%s: type is required for a non-bind mount", where);
         if (strcmp(type, "overlay") == 0)
             m->kind = VEIL_MOUNT_OVERLAY;
         else if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0)

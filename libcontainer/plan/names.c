@@ -53,16 +53,6 @@ const char *veil_cgroup_ctrl_name(veil_cgroup_ctrl c)
     return (unsigned)c < VEIL_CG__COUNT ? names[c] : "?";
 }
 
-const char *veil_plan_ns_name(veil_ns_type t)
-{
-    static const char *const names[VEIL_NS__COUNT] = {
-        [VEIL_NS_PID] = "pid",     [VEIL_NS_NETWORK] = "network", [VEIL_NS_MOUNT] = "mount",
-        [VEIL_NS_IPC] = "ipc",     [VEIL_NS_UTS] = "uts",         [VEIL_NS_USER] = "user",
-        [VEIL_NS_CGROUP] = "cgroup", [VEIL_NS_TIME] = "time",
-    };
-    return (unsigned)t < VEIL_NS__COUNT ? names[t] : "?";
-}
-
 int veil_named_value(const veil_named *table, const char *name, uint64_t *out)
 {
     if (name == NULL)

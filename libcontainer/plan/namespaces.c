@@ -53,10 +53,10 @@ static int check_idmap(const char *field, const veil_spec_idmap *m, size_t n, ve
 {
     for (size_t i = 0; i < n; i++) {
         if (m[i].size == 0)
-            return veil_error_set(err, EINVAL, "linux.%s[%zu]: size must not be 0", field, i);
+            return veil_plan_invalid(err, "linux.%s[%zu]: size must not be 0", field, i);
         if ((uint64_t)m[i].container_id + m[i].size - 1 > UINT32_MAX ||
             (uint64_t)m[i].host_id + m[i].size - 1 > UINT32_MAX)
-            return veil_error_set(err, EINVAL, "linux.%s[%zu]: the range passes 2^32", field, i);
+            return veil_plan_invalid(err, "linux.%s[%zu]: the range passes 2^32", field, i);
     }
     return 0;
 }
@@ -72,14 +72,14 @@ int veil_plan_namespaces(const veil_spec *spec, const veil_plan_options *opts, v
         for (size_t i = 0; i < lx->n_namespaces; i++) {
             const veil_spec_namespace *ns = &lx->namespaces[i];
             if ((unsigned)ns->type >= VEIL_NS__COUNT)
-                return veil_error_set(err, EINVAL, "linux.namespaces[%zu]: unknown type", i);
+                return veil_plan_invalid(err, "linux.namespaces[%zu]: unknown type", i);
             if (by_type[ns->type])
-                return veil_error_set(err, EINVAL, "linux.namespaces: duplicate namespace \"%s\"",
-                                      veil_plan_ns_name(ns->type));
+                return veil_plan_invalid(err, "linux.namespaces: duplicate namespace \"%s\"",
+                                         veil_ns_type_name(ns->type));
             if (ns->path && *ns->path && ns->path[0] != '/')
-                return veil_error_set(err, EINVAL,
-                                      "linux.namespaces[%zu] (%s): path must be absolute, got \"%s\"",
-                                      i, veil_plan_ns_name(ns->type), ns->path);
+                return veil_plan_invalid(
+                    err, "linux.namespaces[%zu] (%s): path must be absolute, got \"%s\"", i,
+                    veil_ns_type_name(ns->type), ns->path);
             by_type[ns->type] = ns;
             n++;
         }
@@ -105,22 +105,20 @@ int veil_plan_namespaces(const veil_spec *spec, const veil_plan_options *opts, v
     const veil_plan_namespace *user = veil_plan_find_ns(plan, VEIL_NS_USER);
     bool maps = lx && (lx->n_uid_mappings || lx->n_gid_mappings);
     if (user == NULL && maps)
-        return veil_error_set(err, EINVAL,
-                              "user namespace mappings specified, but user namespace isn't enabled "
-                              "in the config");
+        return veil_plan_invalid(
+            err, "user namespace mappings specified, but user namespace isn't enabled "
+                 "in the config");
     if (user && user->path == NULL && !maps)
-        return veil_error_set(err, EINVAL,
-                              "user namespaces enabled, but no namespace path to join nor mappings "
-                              "to apply specified");
+        return veil_plan_invalid(
+            err, "user namespaces enabled, but no namespace path to join nor mappings "
+                 "to apply specified");
     if (opts->rootless) {
         if (user == NULL)
-            return veil_error_set(err, EINVAL, "rootless container requires user namespaces");
+            return veil_plan_invalid(err, "rootless container requires user namespaces");
         if (user->path == NULL && lx->n_uid_mappings == 0)
-            return veil_error_set(err, EINVAL,
-                                  "rootless containers requires at least one UID mapping");
+            return veil_plan_invalid(err, "rootless containers requires at least one UID mapping");
         if (user->path == NULL && lx->n_gid_mappings == 0)
-            return veil_error_set(err, EINVAL,
-                                  "rootless containers requires at least one GID mapping");
+            return veil_plan_invalid(err, "rootless containers requires at least one GID mapping");
     }
     if (lx) {
         if (check_idmap("uidMappings", lx->uid_mappings, lx->n_uid_mappings, err) < 0 ||
@@ -141,18 +139,17 @@ int veil_plan_namespaces(const veil_spec *spec, const veil_plan_options *opts, v
     const veil_plan_namespace *time = veil_plan_find_ns(plan, VEIL_NS_TIME);
     if (lx && lx->has_time_offsets) {
         if (time == NULL)
-            return veil_error_set(err, EINVAL,
-                                  "time namespace offsets specified, but time namespace isn't "
-                                  "enabled in the config");
+            return veil_plan_invalid(err,
+                                     "time namespace offsets specified, but time namespace isn't "
+                                     "enabled in the config");
         if (time->path)
-            return veil_error_set(err, EINVAL,
-                                  "time namespace enabled, but both namespace path and time "
-                                  "offsets specified -- you may only provide one");
+            return veil_plan_invalid(err,
+                                     "time namespace enabled, but both namespace path and time "
+                                     "offsets specified -- you may only provide one");
         const veil_spec_time_offset *mono = &lx->time_monotonic, *boot = &lx->time_boottime;
         if ((mono->nanosecs.set && mono->nanosecs.value >= 1000000000u) ||
             (boot->nanosecs.set && boot->nanosecs.value >= 1000000000u))
-            return veil_error_set(err, EINVAL,
-                                  "linux.timeOffsets: nanosecs must be below 1000000000");
+            return veil_plan_invalid(err, "linux.timeOffsets: nanosecs must be below 1000000000");
         plan->has_time_offsets = true;
         plan->time_monotonic_secs = mono->secs.set ? mono->secs.value : 0;
         plan->time_monotonic_nsecs = mono->nanosecs.set ? (uint32_t)mono->nanosecs.value : 0;
@@ -163,15 +160,14 @@ int veil_plan_namespaces(const veil_spec *spec, const veil_plan_options *opts, v
     bool uts = veil_plan_find_ns(plan, VEIL_NS_UTS) != NULL;
     if (spec->hostname && *spec->hostname) {
         if (!uts)
-            return veil_error_set(err, EINVAL,
-                                  "unable to set hostname without a private UTS namespace");
+            return veil_plan_invalid(err, "unable to set hostname without a private UTS namespace");
         if ((plan->hostname = strdup(spec->hostname)) == NULL)
             return veil_error_set(err, ENOMEM, "plan hostname");
     }
     if (spec->domainname && *spec->domainname) {
         if (!uts)
-            return veil_error_set(err, EINVAL,
-                                  "unable to set domainname without a private UTS namespace");
+            return veil_plan_invalid(err,
+                                     "unable to set domainname without a private UTS namespace");
         if ((plan->domainname = strdup(spec->domainname)) == NULL)
             return veil_error_set(err, ENOMEM, "plan domainname");
     }
@@ -230,38 +226,38 @@ static int check_sysctl(const veil_plan *plan, const char *k, veil_error **err)
 {
     if (ipc_sysctl(k)) {
         if (veil_plan_find_ns(plan, VEIL_NS_IPC) == NULL)
-            return veil_error_set(err, EINVAL,
-                                  "linux.sysctl: \"%s\" is not allowed in the host's IPC namespace",
-                                  k);
+            return veil_plan_invalid(
+                err, "linux.sysctl: \"%s\" is not allowed in the host's IPC namespace", k);
         return 0;
     }
     if (has_prefix(k, "net.")) {
         if (veil_plan_find_ns(plan, VEIL_NS_NETWORK) == NULL)
-            return veil_error_set(err, EINVAL,
-                                  "linux.sysctl: \"%s\" is not allowed in the host's network "
-                                  "namespace",
-                                  k);
+            return veil_plan_invalid(err,
+                                     "linux.sysctl: \"%s\" is not allowed in the host's network "
+                                     "namespace",
+                                     k);
         return 0;
     }
     if (veil_plan_find_ns(plan, VEIL_NS_UTS)) {
         if (strcmp(k, "kernel.domainname") == 0)
             return 0;
         if (strcmp(k, "kernel.hostname") == 0)
-            return veil_error_set(err, EINVAL,
-                                  "linux.sysctl: \"%s\" is not allowed as it conflicts with the OCI "
-                                  "\"hostname\" field",
-                                  k);
+            return veil_plan_invalid(
+                err,
+                "linux.sysctl: \"%s\" is not allowed as it conflicts with the OCI "
+                "\"hostname\" field",
+                k);
     }
     if (has_prefix(k, "user.")) {
         if (veil_plan_find_ns(plan, VEIL_NS_USER) == NULL)
-            return veil_error_set(err, EINVAL,
-                                  "linux.sysctl: \"%s\": setting ucounts without a user namespace "
-                                  "is not allowed",
-                                  k);
+            return veil_plan_invalid(
+                err,
+                "linux.sysctl: \"%s\": setting ucounts without a user namespace "
+                "is not allowed",
+                k);
         return 0;
     }
-    return veil_error_set(err, EINVAL, "linux.sysctl: \"%s\" is not in a separate kernel namespace",
-                          k);
+    return veil_plan_invalid(err, "linux.sysctl: \"%s\" is not in a separate kernel namespace", k);
 }
 
 int veil_plan_sysctl(const veil_spec *spec, veil_plan *plan, veil_error **err)
@@ -275,7 +271,7 @@ int veil_plan_sysctl(const veil_spec *spec, veil_plan *plan, veil_error **err)
     for (size_t i = 0; i < lx->sysctl.n; i++) {
         const veil_kv *kv = &lx->sysctl.items[i];
         if (kv->key == NULL || *kv->key == '\0')
-            return veil_error_set(err, EINVAL, "linux.sysctl: empty key");
+            return veil_plan_invalid(err, "linux.sysctl: empty key");
         veil_kv *o = &plan->sysctl.items[i];
         plan->sysctl.n = i + 1;
         o->key = sysctl_dotted(kv->key);
@@ -284,7 +280,7 @@ int veil_plan_sysctl(const veil_spec *spec, veil_plan *plan, veil_error **err)
             return veil_error_set(err, ENOMEM, "plan sysctl");
         /* a key that would climb out of /proc/sys */
         if (strstr(o->key, "..") || o->key[0] == '.' || o->key[0] == '/')
-            return veil_error_set(err, EINVAL, "linux.sysctl: invalid key \"%s\"", kv->key);
+            return veil_plan_invalid(err, "linux.sysctl: invalid key \"%s\"", kv->key);
         if (check_sysctl(plan, o->key, err) < 0)
             return -1;
     }

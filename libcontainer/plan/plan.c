@@ -51,6 +51,17 @@ int veil_plan_warn(veil_plan *plan, const char *fmt, ...)
     return 0;
 }
 
+int veil_plan_invalid(veil_error **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    veil_error_setv(err, 0, fmt, ap);
+    va_end(ap);
+    if (err && *err)
+        (*err)->errnum = EINVAL;
+    return -1;
+}
+
 char **veil_plan_strv_dup(char *const *v, bool *ok)
 {
     *ok = true;
@@ -137,9 +148,9 @@ static int plan_rootfs(const veil_spec *spec, const veil_plan_options *opts, vei
                        veil_error **err)
 {
     if (!spec->has_root || spec->root_path == NULL)
-        return veil_error_set(err, EINVAL, "root must be specified");
+        return veil_plan_invalid(err, "root must be specified");
     if (spec->root_path[0] == '\0')
-        return veil_error_set(err, EINVAL, "root.path must not be empty");
+        return veil_plan_invalid(err, "root.path must not be empty");
     /* relative to the bundle; "." is the bundle itself */
     if ((plan->rootfs = veil_path_join(opts->bundle, spec->root_path)) == NULL)
         return oom(err, "root");
@@ -152,13 +163,12 @@ static int plan_rootfs(const veil_spec *spec, const veil_plan_options *opts, vei
     if (prop && *prop) {
         uint64_t v;
         if (veil_named_value(veil_propagations, prop, &v) < 0)
-            return veil_error_set(err, EINVAL, "linux.rootfsPropagation: \"%s\" is not supported",
-                                  prop);
+            return veil_plan_invalid(err, "linux.rootfsPropagation: \"%s\" is not supported", prop);
         plan->rootfs_propagation = (unsigned long)v;
         /* refused by runc as well: the MS_MOVE + chroot path needs a non-private root */
         if (opts->no_pivot && (v & MS_PRIVATE))
-            return veil_error_set(err, EINVAL,
-                                  "rootfsPropagation of [r]private is not safe without pivot_root");
+            return veil_plan_invalid(
+                err, "rootfsPropagation of [r]private is not safe without pivot_root");
     }
     return 0;
 }
@@ -175,7 +185,7 @@ static int path_list(const veil_strv *in, const char *field, char ***out, size_t
         return oom(err, field);
     for (size_t i = 0; i < in->n; i++) {
         if (in->v[i][0] == '\0')
-            return veil_error_set(err, EINVAL, "linux.%s[%zu]: path must not be empty", field, i);
+            return veil_plan_invalid(err, "linux.%s[%zu]: path must not be empty", field, i);
         if (((*out)[i] = veil_path_clean_abs(in->v[i])) == NULL)
             return oom(err, field);
         *n = i + 1;
@@ -196,8 +206,8 @@ static int plan_paths(const veil_spec *spec, veil_plan *plan, veil_error **err)
     /* in the host's mount namespace these would hide host paths */
     if ((plan->n_masked_paths || plan->n_readonly_paths) &&
         veil_plan_find_ns(plan, VEIL_NS_MOUNT) == NULL)
-        return veil_error_set(err, EINVAL,
-                              "unable to restrict sys entries without a private MNT namespace");
+        return veil_plan_invalid(err,
+                                 "unable to restrict sys entries without a private MNT namespace");
     return 0;
 }
 
@@ -242,10 +252,11 @@ static int plan_cgroup_path(const veil_spec *spec, const veil_plan_options *opts
             const char *c1 = strchr(p, ':');
             const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
             if (c1 == NULL || c2 == NULL || strchr(c2 + 1, ':'))
-                return veil_error_set(err, EINVAL,
-                                      "expected cgroupsPath to be of format \"slice:prefix:name\" "
-                                      "for systemd cgroups, got \"%s\" instead",
-                                      p);
+                return veil_plan_invalid(
+                    err,
+                    "expected cgroupsPath to be of format \"slice:prefix:name\" "
+                    "for systemd cgroups, got \"%s\" instead",
+                    p);
             cg->path = strdup(p);
         } else if (asprintf(&cg->path, "%s:veil:%s", opts->rootless ? "user.slice" : "system.slice",
                             plan->id) < 0) {
@@ -272,13 +283,12 @@ static int plan_personality(const veil_spec_personality *sp, veil_plan *plan, ve
     else if (strcmp(d, "LINUX32") == 0)
         plan->personality = PER_LINUX32;
     else
-        return veil_error_set(err, EINVAL, "linux.personality: invalid personality domain \"%s\"",
-                              d);
+        return veil_plan_invalid(err, "linux.personality: invalid personality domain \"%s\"", d);
     if (sp->flags.n > 0)
-        return veil_error_set(err, EOPNOTSUPP,
-                              "linux.personality.flags: personality flags are not supported "
-                              "(\"%s\")",
-                              sp->flags.v[0]);
+        return veil_plan_invalid(err,
+                                 "linux.personality.flags: personality flags are not supported "
+                                 "(\"%s\")",
+                                 sp->flags.v[0]);
     plan->has_personality = true;
     return 0;
 }
@@ -290,35 +300,33 @@ static int plan_memory_policy(const veil_spec_memory_policy *mp, veil_plan *plan
         return 0;
     uint64_t mode;
     if (veil_named_value(veil_mpol_modes, mp->mode, &mode) < 0)
-        return veil_error_set(err, EINVAL, "linux.memoryPolicy: invalid mode \"%s\"",
-                              mp->mode ? mp->mode : "");
+        return veil_plan_invalid(err, "linux.memoryPolicy: invalid mode \"%s\"",
+                                 mp->mode ? mp->mode : "");
     unsigned flags = 0;
     for (size_t i = 0; i < mp->flags.n; i++) {
         uint64_t f;
         if (veil_named_value(veil_mpol_flags, mp->flags.v[i], &f) < 0)
-            return veil_error_set(err, EINVAL, "linux.memoryPolicy: invalid flag \"%s\"",
-                                  mp->flags.v[i]);
+            return veil_plan_invalid(err, "linux.memoryPolicy: invalid flag \"%s\"",
+                                     mp->flags.v[i]);
         flags |= (unsigned)f;
     }
     const char *nodes = mp->nodes && *mp->nodes ? mp->nodes : NULL;
     /* the kernel's node numbers stay well below this (MAX_NUMNODES) */
     if (nodes && !veil_plan_valid_list(nodes, 1u << 16))
-        return veil_error_set(err, EINVAL, "linux.memoryPolicy: invalid nodes \"%s\"", nodes);
+        return veil_plan_invalid(err, "linux.memoryPolicy: invalid nodes \"%s\"", nodes);
     switch (mode) {
     case MPOL_DEFAULT:
     case MPOL_LOCAL:
         if (nodes)
-            return veil_error_set(err, EINVAL,
-                                  "linux.memoryPolicy: mode %s takes no nodes, got \"%s\"",
-                                  mp->mode, nodes);
+            return veil_plan_invalid(err, "linux.memoryPolicy: mode %s takes no nodes, got \"%s\"",
+                                     mp->mode, nodes);
         break;
     case MPOL_PREFERRED:
         break; /* zero or more nodes */
     default:
         if (nodes == NULL)
-            return veil_error_set(err, EINVAL,
-                                  "linux.memoryPolicy: mode %s requires at least one node",
-                                  mp->mode);
+            return veil_plan_invalid(err, "linux.memoryPolicy: mode %s requires at least one node",
+                                     mp->mode);
         break;
     }
     plan->has_memory_policy = true;
@@ -346,23 +354,20 @@ static int plan_net_devices(const veil_spec_linux *lx, const veil_plan_options *
     if (lx->n_net_devices == 0)
         return 0;
     if (veil_plan_find_ns(plan, VEIL_NS_NETWORK) == NULL)
-        return veil_error_set(err, EINVAL,
-                              "unable to move network devices without a NET namespace");
+        return veil_plan_invalid(err, "unable to move network devices without a NET namespace");
     if (opts->rootless)
-        return veil_error_set(err, EINVAL,
-                              "network devices are not supported for rootless containers");
+        return veil_plan_invalid(err, "network devices are not supported for rootless containers");
     plan->net_devices = calloc(lx->n_net_devices, sizeof(*plan->net_devices));
     if (plan->net_devices == NULL)
         return oom(err, "network devices");
     for (size_t i = 0; i < lx->n_net_devices; i++) {
         const veil_spec_net_device *d = &lx->net_devices[i];
         if (d->host_name == NULL || !netdev_name_valid(d->host_name))
-            return veil_error_set(err, EINVAL, "linux.netDevices: invalid network device name \"%s\"",
-                                  d->host_name ? d->host_name : "");
+            return veil_plan_invalid(err, "linux.netDevices: invalid network device name \"%s\"",
+                                     d->host_name ? d->host_name : "");
         if (d->name && *d->name && !netdev_name_valid(d->name))
-            return veil_error_set(err, EINVAL,
-                                  "linux.netDevices.%s: invalid network device name \"%s\"",
-                                  d->host_name, d->name);
+            return veil_plan_invalid(err, "linux.netDevices.%s: invalid network device name \"%s\"",
+                                     d->host_name, d->name);
         veil_spec_net_device *o = &plan->net_devices[i];
         plan->n_net_devices = i + 1;
         o->host_name = strdup(d->host_name);
@@ -381,7 +386,7 @@ static int plan_intel_rdt(const veil_spec_intel_rdt *r, veil_plan *plan, veil_er
     const char *clos = r->clos_id;
     /* the CLOS id names a directory under /sys/fs/resctrl */
     if (clos && (strcmp(clos, ".") == 0 || strcmp(clos, "..") == 0 || strchr(clos, '/')))
-        return veil_error_set(err, EINVAL, "linux.intelRdt: invalid closID \"%s\"", clos);
+        return veil_plan_invalid(err, "linux.intelRdt: invalid closID \"%s\"", clos);
     veil_spec_intel_rdt *o = calloc(1, sizeof(*o));
     if (o == NULL)
         return oom(err, "intelRdt");
@@ -421,12 +426,12 @@ int veil_plan_build(const veil_spec *spec, const veil_plan_options *opts, veil_p
 {
     *out = NULL;
     if (spec == NULL || opts == NULL)
-        return veil_error_set(err, EINVAL, "plan: no spec or options");
+        return veil_plan_invalid(err, "plan: no spec or options");
     if (!veil_path_is_abs(opts->bundle))
-        return veil_error_set(err, EINVAL, "plan: the bundle path must be absolute, got \"%s\"",
-                              opts->bundle ? opts->bundle : "");
+        return veil_plan_invalid(err, "plan: the bundle path must be absolute, got \"%s\"",
+                                 opts->bundle ? opts->bundle : "");
     if (opts->id == NULL || *opts->id == '\0')
-        return veil_error_set(err, EINVAL, "plan: a container id is required");
+        return veil_plan_invalid(err, "plan: a container id is required");
 
     _cleanup_plan_ veil_plan *plan = calloc(1, sizeof(*plan));
     if (plan == NULL)

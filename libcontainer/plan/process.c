@@ -23,10 +23,10 @@ static int plan_env(const veil_spec_process *sp, veil_plan_process *p, veil_erro
         const char *e = sp->env.v[i];
         const char *eq = strchr(e, '=');
         if (eq == NULL)
-            return veil_error_set(err, EINVAL,
-                                  "process.env[%zu]: \"%s\" is not of the form KEY=VALUE", i, e);
+            return veil_plan_invalid(err, "process.env[%zu]: \"%s\" is not of the form KEY=VALUE",
+                                     i, e);
         if (eq == e)
-            return veil_error_set(err, EINVAL, "process.env[%zu]: empty variable name", i);
+            return veil_plan_invalid(err, "process.env[%zu]: empty variable name", i);
     }
     bool ok;
     p->env = veil_plan_strv_dup(sp->env.v, &ok);
@@ -44,19 +44,18 @@ static int plan_rlimits(const veil_spec_process *sp, veil_plan_process *p, veil_
         const veil_spec_rlimit *r = &sp->rlimits[i];
         uint64_t res;
         if (veil_named_value(veil_rlimit_names, r->type, &res) < 0)
-            return veil_error_set(err, EINVAL, "process.rlimits[%zu]: unknown type \"%s\"", i,
-                                  r->type ? r->type : "");
+            return veil_plan_invalid(err, "process.rlimits[%zu]: unknown type \"%s\"", i,
+                                     r->type ? r->type : "");
         for (size_t j = 0; j < p->n_rlimits; j++)
             if (p->rlimits[j].resource == (int)res)
-                return veil_error_set(err, EINVAL, "process.rlimits: duplicate type \"%s\"",
-                                      r->type);
+                return veil_plan_invalid(err, "process.rlimits: duplicate type \"%s\"", r->type);
         /* setrlimit(2) would fail with EINVAL */
         if (r->soft > r->hard)
-            return veil_error_set(err, EINVAL,
-                                  "process.rlimits[%zu] (%s): soft limit %llu is above the hard "
-                                  "limit %llu",
-                                  i, r->type, (unsigned long long)r->soft,
-                                  (unsigned long long)r->hard);
+            return veil_plan_invalid(err,
+                                     "process.rlimits[%zu] (%s): soft limit %llu is above the hard "
+                                     "limit %llu",
+                                     i, r->type, (unsigned long long)r->soft,
+                                     (unsigned long long)r->hard);
         p->rlimits[p->n_rlimits++] = (veil_plan_rlimit){(int)res, r->soft, r->hard};
     }
     return 0;
@@ -70,48 +69,46 @@ static int plan_scheduler(const veil_spec_scheduler *s, veil_plan_process *p, ve
         return 0;
     uint64_t policy;
     if (s->policy == NULL || *s->policy == '\0')
-        return veil_error_set(err, EINVAL, "process.scheduler: policy is required");
+        return veil_plan_invalid(err, "process.scheduler: policy is required");
     if (veil_named_value(veil_sched_policies, s->policy, &policy) < 0)
-        return veil_error_set(err, EINVAL, "process.scheduler: unknown policy \"%s\"", s->policy);
+        return veil_plan_invalid(err, "process.scheduler: unknown policy \"%s\"", s->policy);
     veil_plan_scheduler *o = &p->scheduler;
     o->policy = (int)policy;
     for (size_t i = 0; i < s->flags.n; i++) {
         uint64_t f;
         if (veil_named_value(veil_sched_flags, s->flags.v[i], &f) < 0)
-            return veil_error_set(err, EINVAL, "process.scheduler: unknown flag \"%s\"",
-                                  s->flags.v[i]);
+            return veil_plan_invalid(err, "process.scheduler: unknown flag \"%s\"", s->flags.v[i]);
         o->flags |= f;
     }
     int64_t nice = s->nice.set ? s->nice.value : 0;
     int64_t prio = s->priority.set ? s->priority.value : 0;
     if ((policy == SCHED_NORMAL || policy == SCHED_BATCH) && (nice < -20 || nice > 19))
-        return veil_error_set(err, EINVAL,
-                              "process.scheduler: invalid nice %lld when the policy is %s",
-                              (long long)nice, s->policy);
+        return veil_plan_invalid(err, "process.scheduler: invalid nice %lld when the policy is %s",
+                                 (long long)nice, s->policy);
     if (prio != 0 && policy != SCHED_FIFO && policy != SCHED_RR)
-        return veil_error_set(err, EINVAL,
-                              "process.scheduler: priority can only be specified for SCHED_FIFO or "
-                              "SCHED_RR");
+        return veil_plan_invalid(
+            err, "process.scheduler: priority can only be specified for SCHED_FIFO or "
+                 "SCHED_RR");
     if ((policy == SCHED_FIFO || policy == SCHED_RR) && (prio < 1 || prio > 99))
-        return veil_error_set(err, EINVAL,
-                              "process.scheduler: %s needs a priority from 1 to 99, got %lld",
-                              s->policy, (long long)prio);
+        return veil_plan_invalid(err,
+                                 "process.scheduler: %s needs a priority from 1 to 99, got %lld",
+                                 s->policy, (long long)prio);
     bool any_dl = s->runtime.set || s->deadline.set || s->period.set;
     if (policy != SCHED_DEADLINE && any_dl)
-        return veil_error_set(err, EINVAL,
-                              "process.scheduler: runtime/deadline/period can only be specified "
-                              "for SCHED_DEADLINE");
+        return veil_plan_invalid(err,
+                                 "process.scheduler: runtime/deadline/period can only be specified "
+                                 "for SCHED_DEADLINE");
     if (policy == SCHED_DEADLINE) {
         if (!s->runtime.set || !s->deadline.set || !s->period.set)
-            return veil_error_set(err, EINVAL,
-                                  "process.scheduler: SCHED_DEADLINE needs runtime, deadline and "
-                                  "period");
+            return veil_plan_invalid(
+                err, "process.scheduler: SCHED_DEADLINE needs runtime, deadline and "
+                     "period");
         /* the kernel's own rule: runtime <= deadline <= period */
         if (s->runtime.value > s->deadline.value ||
             (s->period.value && s->deadline.value > s->period.value))
-            return veil_error_set(err, EINVAL,
-                                  "process.scheduler: SCHED_DEADLINE needs runtime <= deadline <= "
-                                  "period");
+            return veil_plan_invalid(
+                err, "process.scheduler: SCHED_DEADLINE needs runtime <= deadline <= "
+                     "period");
     }
     o->nice = (int32_t)nice;
     o->priority = (int32_t)prio;
@@ -129,11 +126,11 @@ static int plan_io_priority(const veil_spec_io_priority *io, veil_plan_process *
         return 0;
     uint64_t cls;
     if (veil_named_value(veil_ioprio_classes, io->class, &cls) < 0)
-        return veil_error_set(err, EINVAL, "process.ioPriority: invalid class \"%s\"",
-                              io->class ? io->class : "");
+        return veil_plan_invalid(err, "process.ioPriority: invalid class \"%s\"",
+                                 io->class ? io->class : "");
     if (io->priority < 0 || io->priority > 7)
-        return veil_error_set(err, EINVAL, "process.ioPriority: invalid priority %lld (0-7)",
-                              (long long)io->priority);
+        return veil_plan_invalid(err, "process.ioPriority: invalid priority %lld (0-7)",
+                                 (long long)io->priority);
     p->has_io_priority = true;
     p->io_priority = (int)(cls << 13) | (int)io->priority; /* IOPRIO_PRIO_VALUE */
     return 0;
@@ -144,10 +141,11 @@ static int plan_affinity(const char *in, const char *which, char **out, veil_err
     if (in == NULL || *in == '\0')
         return 0; /* empty means unset */
     if (!veil_plan_valid_list(in, CPU_LIST_LIMIT))
-        return veil_error_set(err, EINVAL,
-                              "process.execCPUAffinity.%s: invalid CPU list \"%s\" (expected e.g. "
-                              "\"0-3,7\")",
-                              which, in);
+        return veil_plan_invalid(
+            err,
+            "process.execCPUAffinity.%s: invalid CPU list \"%s\" (expected e.g. "
+            "\"0-3,7\")",
+            which, in);
     if ((*out = strdup(in)) == NULL)
         return veil_error_set(err, ENOMEM, "plan process");
     return 0;
@@ -161,12 +159,11 @@ int veil_plan_build_process(const veil_spec_process *sp, veil_plan *plan, veil_p
         return veil_error_set(err, ENOMEM, "plan process");
 
     if (sp->args.n == 0)
-        return veil_error_set(err, EINVAL, "process.args must not be empty");
+        return veil_plan_invalid(err, "process.args must not be empty");
     if (sp->cwd == NULL || *sp->cwd == '\0')
-        return veil_error_set(err, EINVAL, "process.cwd must not be empty");
+        return veil_plan_invalid(err, "process.cwd must not be empty");
     if (sp->cwd[0] != '/')
-        return veil_error_set(err, EINVAL, "process.cwd must be an absolute path, got \"%s\"",
-                              sp->cwd);
+        return veil_plan_invalid(err, "process.cwd must be an absolute path, got \"%s\"", sp->cwd);
     bool ok;
     p->args = veil_plan_strv_dup(sp->args.v, &ok);
     if (!ok || (p->cwd = veil_path_clean(sp->cwd)) == NULL)
@@ -185,8 +182,8 @@ int veil_plan_build_process(const veil_spec_process *sp, veil_plan *plan, veil_p
     }
     if (sp->user.umask.set) {
         if (sp->user.umask.value > 0777)
-            return veil_error_set(err, EINVAL, "process.user.umask: invalid value %llo",
-                                  (unsigned long long)sp->user.umask.value);
+            return veil_plan_invalid(err, "process.user.umask: invalid value %llo",
+                                     (unsigned long long)sp->user.umask.value);
         p->has_umask = true;
         p->umask = (uint32_t)sp->user.umask.value;
     }
@@ -204,9 +201,8 @@ int veil_plan_build_process(const veil_spec_process *sp, veil_plan *plan, veil_p
     p->no_new_privileges = sp->no_new_privileges;
     if (sp->oom_score_adj.set) {
         if (sp->oom_score_adj.value < -1000 || sp->oom_score_adj.value > 1000)
-            return veil_error_set(err, EINVAL,
-                                  "process.oomScoreAdj: %lld is outside -1000..1000",
-                                  (long long)sp->oom_score_adj.value);
+            return veil_plan_invalid(err, "process.oomScoreAdj: %lld is outside -1000..1000",
+                                     (long long)sp->oom_score_adj.value);
         p->has_oom_score_adj = true;
         p->oom_score_adj = (int)sp->oom_score_adj.value;
     }

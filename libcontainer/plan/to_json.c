@@ -104,11 +104,10 @@ static void w_namespaces(vj_writer *w, const veil_plan *p)
     vj_w_array_open(w);
     for (size_t i = 0; i < p->n_namespaces; i++) {
         vj_w_object_open(w);
-        vj_w_kstr(w, "type", veil_plan_ns_name(p->namespaces[i].type));
+        vj_w_kstr(w, "type", veil_ns_type_name(p->namespaces[i].type));
+        /* as in config.json: a path means join, none means new */
         if (p->namespaces[i].path)
-            vj_w_kstr(w, "join", p->namespaces[i].path);
-        else
-            vj_w_kbool(w, "new", true);
+            vj_w_kstr(w, "path", p->namespaces[i].path);
         vj_w_object_close(w);
     }
     vj_w_array_close(w);
@@ -681,7 +680,7 @@ char *veil_plan_to_json(const veil_plan *plan, bool pretty, veil_error **err)
     size_t len;
     char *out = NULL;
     if (!vj_writer_result(w, &buf, &len))
-        veil_error_set(err, EINVAL, "plan to JSON: a string is not valid UTF-8");
+        veil_plan_invalid(err, "plan to JSON: a string is not valid UTF-8");
     else if ((out = malloc(len + 1)) == NULL)
         veil_error_set(err, ENOMEM, "plan to JSON");
     else {

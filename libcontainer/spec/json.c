@@ -235,8 +235,49 @@ static int cb_number(void *ctx, const char *s, size_t len)
     return attach(ctx, n);
 }
 
+/* Strict UTF-8 (RFC 3629): yajl lets overlong forms, surrogates and code
+ * points above U+10FFFF through. */
+static bool utf8_valid(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t n;
+        unsigned lo = 0x80, hi = 0xbf; /* range of the second byte */
+        if (c >= 0xc2 && c <= 0xdf)
+            n = 2;
+        else if (c >= 0xe0 && c <= 0xef) {
+            n = 3;
+            if (c == 0xe0)
+                lo = 0xa0; /* overlong */
+            else if (c == 0xed)
+                hi = 0x9f; /* surrogates */
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 4;
+            if (c == 0xf0)
+                lo = 0x90; /* overlong */
+            else if (c == 0xf4)
+                hi = 0x8f; /* above U+10FFFF */
+        } else
+            return false;
+        if (len - i < n || s[i + 1] < lo || s[i + 1] > hi)
+            return false;
+        for (size_t k = 2; k < n; k++)
+            if ((s[i + k] & 0xc0) != 0x80)
+                return false;
+        i += n;
+    }
+    return true;
+}
+
 static int cb_string(void *ctx, const unsigned char *s, size_t len)
 {
+    if (!utf8_valid(s, len))
+        return fail(ctx, "invalid UTF-8 in a string");
     vj_node *n = new_node(VJ_STRING);
     char *p = n ? malloc(len + 1) : NULL;
     if (p == NULL) {
@@ -289,6 +330,8 @@ static int cb_map_key(void *ctx, const unsigned char *s, size_t len)
     /* keys are C strings: "a\u0000b" would silently become "a" */
     if (memchr(s, '\0', len))
         return fail(b, "object key contains a NUL byte");
+    if (!utf8_valid(s, len))
+        return fail(b, "invalid UTF-8 in an object key");
     free(f->pending_key);
     f->pending_key = strndup((const char *)s, len);
     return f->pending_key ? 1 : fail(b, "out of memory");
@@ -351,10 +394,12 @@ vj_node *vj_parse(const char *buf, size_t len, const vj_limits *limits, veil_err
             break;
         }
     yajl_status st = empty ? yajl_status_error : yajl_parse(h, (const unsigned char *)buf, len);
+    /* an error found by yajl_complete_parse() is at the end of the input */
+    bool at_end = st == yajl_status_ok;
     if (st == yajl_status_ok)
         st = yajl_complete_parse(h);
     if (st != yajl_status_ok || empty || b.root == NULL) {
-        size_t at = yajl_get_bytes_consumed(h);
+        size_t at = at_end ? len : yajl_get_bytes_consumed(h);
         if (empty) {
             set_plain(err, EINVAL, "empty document");
         } else if (b.error) {

@@ -80,21 +80,30 @@ static int parse_time_offset(spec_reader *r, const vj_node *o, void *out)
     return 0;
 }
 
+/* The clock is the key: linux.timeOffsets["monotonic"]. */
 static int parse_time_offsets(spec_reader *r, const vj_node *o, void *out)
 {
     veil_spec_linux *l = out;
+    _cleanup_free_ bool *keep = NULL;
+    size_t kept;
+    if (sr_map_keep(r, o, &keep, &kept) < 0)
+        return -1;
     l->has_time_offsets = true;
     for (size_t i = 0; i < o->u.object.len; i++) {
+        if (!keep[i])
+            continue;
         const char *key = o->u.object.keys[i];
+        const vj_node *v = o->u.object.values[i];
         size_t idx, m = sr_enter_key(r, key);
         int rc = sr_enum(r, key, time_clock_names, ARRAY_SIZE(time_clock_names), "clock", &idx);
+        if (rc == 0)
+            rc = sr_want(r, v, VJ_OBJECT);
+        if (rc == 0)
+            rc = parse_time_offset(r, v, idx == 0 ? &l->time_monotonic : &l->time_boottime);
         sr_leave(r, m);
         if (rc < 0)
             return -1;
     }
-    if (sr_object(r, o, "monotonic", SR_OPTIONAL, parse_time_offset, &l->time_monotonic) < 0 ||
-        sr_object(r, o, "boottime", SR_OPTIONAL, parse_time_offset, &l->time_boottime) < 0)
-        return -1;
     return 0;
 }
 

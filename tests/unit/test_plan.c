@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* The plan builder: veil_spec + options -> veil_plan, and its JSON form.
- * Specs are built as structs here so that the builder is tested on its own. */
+ * Specs are built as structs so that the builder is tested on its own; the
+ * last tests go through the parser. */
 #include <check.h>
 #include <linux/mempolicy.h>
 #include <linux/sched.h>
@@ -16,100 +17,7 @@
 #include "spec/json.h"
 #include "util/path.h"
 
-#define STRV(...)                                                                          \
-    ((veil_strv){(char *[]){__VA_ARGS__, NULL},                                            \
-                 sizeof((char *[]){__VA_ARGS__}) / sizeof(char *)})
-
-/* A spec like `veil spec` writes, minus the process: rootfs, the usual
- * namespaces. */
-typedef struct fixture {
-    veil_spec spec;
-    veil_spec_linux lx;
-    veil_spec_namespace ns[VEIL_NS__COUNT];
-    veil_plan_options opts;
-} fixture;
-
-static void fixture_init(fixture *f)
-{
-    memset(f, 0, sizeof(*f));
-    f->spec.oci_version = "1.2.0";
-    f->spec.has_root = true;
-    f->spec.root_path = "rootfs";
-    f->spec.linux_ = &f->lx;
-    static const veil_ns_type types[] = {VEIL_NS_PID, VEIL_NS_NETWORK, VEIL_NS_IPC, VEIL_NS_UTS,
-                                         VEIL_NS_MOUNT};
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-        f->ns[i].type = types[i];
-    f->lx.namespaces = f->ns;
-    f->lx.n_namespaces = 5;
-    f->opts.id = "ctr1";
-    f->opts.bundle = "/srv/bundle";
-}
-
-static void add_ns(fixture *f, veil_ns_type t, char *path)
-{
-    f->ns[f->lx.n_namespaces].type = t;
-    f->ns[f->lx.n_namespaces].path = path;
-    f->lx.n_namespaces++;
-}
-
-static void drop_ns(fixture *f, veil_ns_type t)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < f->lx.n_namespaces; i++)
-        if (f->ns[i].type != t)
-            f->ns[w++] = f->ns[i];
-    f->lx.n_namespaces = w;
-}
-
-static veil_plan *build_ok(const fixture *f)
-{
-    veil_plan *p = NULL;
-    veil_error *e = NULL;
-    int r = veil_plan_build(&f->spec, &f->opts, &p, &e);
-    ck_assert_msg(r == 0, "plan failed: %s", e ? e->msg : "?");
-    ck_assert_ptr_nonnull(p);
-    return p;
-}
-
-/* Builds expecting failure; returns the message (caller frees). */
-static char *build_err(const fixture *f)
-{
-    veil_plan *p = NULL;
-    veil_error *e = NULL;
-    int r = veil_plan_build(&f->spec, &f->opts, &p, &e);
-    ck_assert_msg(r < 0, "plan unexpectedly succeeded");
-    ck_assert_ptr_null(p);
-    ck_assert_ptr_nonnull(e);
-    char *msg = strdup(e->msg);
-    veil_error_free(e);
-    return msg;
-}
-
-#define ck_assert_err_contains(f, needle)                                                  \
-    do {                                                                                   \
-        char *m_ = build_err(f);                                                           \
-        ck_assert_msg(strstr(m_, needle) != NULL, "error \"%s\" lacks \"%s\"", m_, needle); \
-        free(m_);                                                                          \
-    } while (0)
-
-static bool has_warning(const veil_plan *p, const char *needle)
-{
-    for (size_t i = 0; i < p->n_warnings; i++)
-        if (strstr(p->warnings[i], needle))
-            return true;
-    return false;
-}
-
-/* One mount with the given options; the plan's step for it. */
-static veil_plan *plan_one_mount(fixture *f, veil_spec_mount *m)
-{
-    f->spec.mounts = m;
-    f->spec.n_mounts = 1;
-    veil_plan *p = build_ok(f);
-    ck_assert_uint_eq(p->n_mounts, 1);
-    return p;
-}
+#include "plan_fixture.h"
 
 /* ---- paths ------------------------------------------------------------------ */
 
@@ -205,449 +113,6 @@ START_TEST(test_runtime_options)
 }
 END_TEST
 
-/* ---- mount options -------------------------------------------------------- */
-
-/* What one option does to a tmpfs mount, written out by hand so that the
- * test does not repeat the builder's table. */
-static const struct expect_opt {
-    const char *name;
-    unsigned long flags, clear, prop;
-    uint64_t set, clr;
-    bool tmpcopyup;
-} expect_opts[] = {
-    {"ro", MS_RDONLY, 0, 0, 0, 0, false},
-    {"rw", 0, MS_RDONLY, 0, 0, 0, false},
-    {"suid", 0, MS_NOSUID, 0, 0, 0, false},
-    {"nosuid", MS_NOSUID, 0, 0, 0, 0, false},
-    {"dev", 0, MS_NODEV, 0, 0, 0, false},
-    {"nodev", MS_NODEV, 0, 0, 0, 0, false},
-    {"exec", 0, MS_NOEXEC, 0, 0, 0, false},
-    {"noexec", MS_NOEXEC, 0, 0, 0, 0, false},
-    {"sync", MS_SYNCHRONOUS, 0, 0, 0, 0, false},
-    {"async", 0, MS_SYNCHRONOUS, 0, 0, 0, false},
-    {"dirsync", MS_DIRSYNC, 0, 0, 0, 0, false},
-    {"remount", MS_REMOUNT, 0, 0, 0, 0, false},
-    {"mand", MS_MANDLOCK, 0, 0, 0, 0, false},
-    {"nomand", 0, MS_MANDLOCK, 0, 0, 0, false},
-    {"atime", 0, MS_NOATIME, 0, 0, 0, false},
-    {"noatime", MS_NOATIME, 0, 0, 0, 0, false},
-    {"diratime", 0, MS_NODIRATIME, 0, 0, 0, false},
-    {"nodiratime", MS_NODIRATIME, 0, 0, 0, 0, false},
-    {"relatime", MS_RELATIME, 0, 0, 0, 0, false},
-    {"norelatime", 0, MS_RELATIME, 0, 0, 0, false},
-    {"strictatime", MS_STRICTATIME, 0, 0, 0, 0, false},
-    {"nostrictatime", 0, MS_STRICTATIME, 0, 0, 0, false},
-    {"nosymfollow", MS_NOSYMFOLLOW, 0, 0, 0, 0, false},
-    {"symfollow", 0, MS_NOSYMFOLLOW, 0, 0, 0, false},
-    {"iversion", MS_I_VERSION, 0, 0, 0, 0, false},
-    {"noiversion", 0, MS_I_VERSION, 0, 0, 0, false},
-    {"lazytime", MS_LAZYTIME, 0, 0, 0, 0, false},
-    {"nolazytime", 0, MS_LAZYTIME, 0, 0, 0, false},
-    {"silent", MS_SILENT, 0, 0, 0, 0, false},
-    {"loud", 0, MS_SILENT, 0, 0, 0, false},
-    {"defaults", 0, 0, 0, 0, 0, false},
-    {"private", 0, 0, MS_PRIVATE, 0, 0, false},
-    {"rprivate", 0, 0, MS_PRIVATE | MS_REC, 0, 0, false},
-    {"shared", 0, 0, MS_SHARED, 0, 0, false},
-    {"rshared", 0, 0, MS_SHARED | MS_REC, 0, 0, false},
-    {"slave", 0, 0, MS_SLAVE, 0, 0, false},
-    {"rslave", 0, 0, MS_SLAVE | MS_REC, 0, 0, false},
-    {"unbindable", 0, 0, MS_UNBINDABLE, 0, 0, false},
-    {"runbindable", 0, 0, MS_UNBINDABLE | MS_REC, 0, 0, false},
-    {"rro", 0, 0, 0, MOUNT_ATTR_RDONLY, 0, false},
-    {"rrw", 0, 0, 0, 0, MOUNT_ATTR_RDONLY, false},
-    {"rnosuid", 0, 0, 0, MOUNT_ATTR_NOSUID, 0, false},
-    {"rsuid", 0, 0, 0, 0, MOUNT_ATTR_NOSUID, false},
-    {"rnodev", 0, 0, 0, MOUNT_ATTR_NODEV, 0, false},
-    {"rdev", 0, 0, 0, 0, MOUNT_ATTR_NODEV, false},
-    {"rnoexec", 0, 0, 0, MOUNT_ATTR_NOEXEC, 0, false},
-    {"rexec", 0, 0, 0, 0, MOUNT_ATTR_NOEXEC, false},
-    {"rnodiratime", 0, 0, 0, MOUNT_ATTR_NODIRATIME, 0, false},
-    {"rdiratime", 0, 0, 0, 0, MOUNT_ATTR_NODIRATIME, false},
-    /* the access-time settings always clear the whole field as well */
-    {"rrelatime", 0, 0, 0, 0, MOUNT_ATTR__ATIME, false},
-    {"rnorelatime", 0, 0, 0, 0, MOUNT_ATTR__ATIME, false},
-    {"rnoatime", 0, 0, 0, MOUNT_ATTR_NOATIME, MOUNT_ATTR__ATIME, false},
-    {"ratime", 0, 0, 0, 0, MOUNT_ATTR_NOATIME | MOUNT_ATTR__ATIME, false},
-    {"rstrictatime", 0, 0, 0, MOUNT_ATTR_STRICTATIME, MOUNT_ATTR__ATIME, false},
-    {"rnostrictatime", 0, 0, 0, 0, MOUNT_ATTR_STRICTATIME | MOUNT_ATTR__ATIME, false},
-    {"rnosymfollow", 0, 0, 0, MOUNT_ATTR_NOSYMFOLLOW, 0, false},
-    {"rsymfollow", 0, 0, 0, 0, MOUNT_ATTR_NOSYMFOLLOW, false},
-    {"tmpcopyup", 0, 0, 0, 0, 0, true},
-};
-
-START_TEST(test_mount_option_each)
-{
-    for (size_t i = 0; i < sizeof(expect_opts) / sizeof(expect_opts[0]); i++) {
-        const struct expect_opt *e = &expect_opts[i];
-        fixture f;
-        fixture_init(&f);
-        veil_spec_mount m = {.destination = "/tmp", .type = "tmpfs", .source = "tmpfs"};
-        char *opts[] = {(char *)e->name, NULL};
-        m.options = (veil_strv){opts, 1};
-        veil_plan *p = plan_one_mount(&f, &m);
-        const veil_mount_step *s = &p->mounts[0];
-        ck_assert_msg(s->kind == VEIL_MOUNT_FS, "%s: kind", e->name);
-        ck_assert_msg(s->flags == e->flags, "%s: flags %#lx want %#lx", e->name, s->flags, e->flags);
-        ck_assert_msg(s->clear_flags == e->clear, "%s: clear %#lx want %#lx", e->name,
-                      s->clear_flags, e->clear);
-        ck_assert_msg(s->propagation == e->prop, "%s: propagation %#lx", e->name, s->propagation);
-        ck_assert_msg(s->attr_set == e->set, "%s: attr_set %#llx", e->name,
-                      (unsigned long long)s->attr_set);
-        ck_assert_msg(s->attr_clr == e->clr, "%s: attr_clr %#llx", e->name,
-                      (unsigned long long)s->attr_clr);
-        ck_assert_msg(s->tmpcopyup == e->tmpcopyup, "%s: tmpcopyup", e->name);
-        ck_assert_msg(s->data == NULL, "%s: data \"%s\"", e->name, s->data);
-        veil_plan_free(p);
-    }
-}
-END_TEST
-
-/* Every option the builder advertises (`veil features`) is checked above or
- * in the bind/idmap tests. */
-START_TEST(test_mount_option_list_covered)
-{
-    static const char *const special[] = {"bind", "rbind", "idmap", "ridmap"};
-    size_t n = 0;
-    for (const char *name; (name = veil_mount_option_name(n)) != NULL; n++) {
-        bool found = false;
-        for (size_t i = 0; i < sizeof(expect_opts) / sizeof(expect_opts[0]) && !found; i++)
-            found = strcmp(expect_opts[i].name, name) == 0;
-        for (size_t i = 0; i < 4 && !found; i++)
-            found = strcmp(special[i], name) == 0;
-        ck_assert_msg(found, "option \"%s\" has no test", name);
-        if (n > 0)
-            ck_assert_msg(strcmp(veil_mount_option_name(n - 1), name) < 0, "list not sorted at %s",
-                          name);
-    }
-    ck_assert_uint_eq(n, sizeof(expect_opts) / sizeof(expect_opts[0]) + 4);
-}
-END_TEST
-
-START_TEST(test_mount_options_combined)
-{
-    fixture f;
-    fixture_init(&f);
-    /* runc's `spec` /dev mount: flags, then data in order */
-    veil_spec_mount m = {.destination = "/dev", .type = "tmpfs", .source = "tmpfs",
-                         .options = STRV("nosuid", "strictatime", "mode=755", "size=65536k")};
-    veil_plan *p = plan_one_mount(&f, &m);
-    ck_assert_uint_eq(p->mounts[0].flags, MS_NOSUID | MS_STRICTATIME);
-    ck_assert_str_eq(p->mounts[0].data, "mode=755,size=65536k");
-    ck_assert_str_eq(p->mounts[0].type, "tmpfs");
-    ck_assert_str_eq(p->mounts[0].source, "tmpfs");
-    veil_plan_free(p);
-
-    /* later options win; clear_flags only keeps what is still cleared */
-    veil_spec_mount m2 = {.destination = "/x", .type = "tmpfs", .source = "tmpfs",
-                          .options = STRV("ro", "rw", "nosuid", "suid", "nosuid", "rshared",
-                                          "private", "rro", "rrw", "rnoexec", "uid=5", "acl")};
-    p = plan_one_mount(&f, &m2);
-    const veil_mount_step *s = &p->mounts[0];
-    ck_assert_uint_eq(s->flags, MS_NOSUID);
-    ck_assert_uint_eq(s->clear_flags, MS_RDONLY);
-    ck_assert_uint_eq(s->propagation, MS_PRIVATE);
-    ck_assert_uint_eq(s->attr_set, MOUNT_ATTR_NOEXEC);
-    ck_assert_uint_eq(s->attr_clr, MOUNT_ATTR_RDONLY);
-    ck_assert_str_eq(s->data, "uid=5,acl");
-    veil_plan_free(p);
-}
-END_TEST
-
-START_TEST(test_mount_kinds_and_destinations)
-{
-    fixture f;
-    fixture_init(&f);
-    veil_spec_mount m[] = {
-        {.destination = "/proc", .type = "proc", .source = "proc"},
-        {.destination = "/sys/fs/cgroup", .type = "cgroup", .source = "cgroup",
-         .options = STRV("nosuid", "noexec", "nodev", "relatime", "ro")},
-        {.destination = "/sys/fs/cgroup2", .type = "cgroup2", .source = "cgroup2"},
-        {.destination = "relative/dir/", .type = "tmpfs", .source = "tmpfs"},
-        {.destination = "/a//b/../c/.", .type = "tmpfs", .source = "tmpfs"},
-        {.destination = "../../escape", .type = "tmpfs", .source = "tmpfs"},
-    };
-    f.spec.mounts = m;
-    f.spec.n_mounts = 6;
-    veil_plan *p = build_ok(&f);
-    ck_assert_int_eq(p->mounts[0].kind, VEIL_MOUNT_FS);
-    ck_assert_int_eq(p->mounts[1].kind, VEIL_MOUNT_CGROUP);
-    ck_assert_uint_eq(p->mounts[1].flags, MS_NOSUID | MS_NOEXEC | MS_NODEV | MS_RELATIME | MS_RDONLY);
-    ck_assert_int_eq(p->mounts[2].kind, VEIL_MOUNT_CGROUP);
-    ck_assert_str_eq(p->mounts[3].destination, "/relative/dir");
-    ck_assert_str_eq(p->mounts[4].destination, "/a/c");
-    ck_assert_str_eq(p->mounts[5].destination, "/escape");
-    ck_assert(has_warning(p, "mounts[3] (relative/dir/): relative mount destinations are deprecated"));
-    ck_assert(!has_warning(p, "mounts[4]"));
-    veil_plan_free(p);
-
-    veil_spec_mount bad = {.destination = "", .type = "tmpfs", .source = "tmpfs"};
-    f.spec.mounts = &bad;
-    f.spec.n_mounts = 1;
-    ck_assert_err_contains(&f, "mounts[0]: destination must not be empty");
-    veil_spec_mount notype = {.destination = "/x", .source = "none"};
-    f.spec.mounts = &notype;
-    ck_assert_err_contains(&f, "mounts[0] (/x): type is required");
-}
-END_TEST
-
-START_TEST(test_bind_mounts)
-{
-    fixture f;
-    fixture_init(&f);
-    veil_spec_mount m[] = {
-        /* type "bind" alone makes a (non-recursive) bind */
-        {.destination = "/etc/hosts", .type = "bind", .source = "hosts"},
-        /* rbind with some other type: the type is ignored */
-        {.destination = "/data", .type = "none", .source = "/srv/data/",
-         .options = STRV("rbind", "ro", "nosuid", "rprivate")},
-        {.destination = "/cfg", .source = "./conf/../cfg", .options = STRV("bind")},
-    };
-    f.spec.mounts = m;
-    f.spec.n_mounts = 3;
-    veil_plan *p = build_ok(&f);
-    ck_assert_int_eq(p->mounts[0].kind, VEIL_MOUNT_BIND);
-    ck_assert_uint_eq(p->mounts[0].flags, MS_BIND);
-    ck_assert_str_eq(p->mounts[0].type, "bind");
-    ck_assert_str_eq(p->mounts[0].source, "/srv/bundle/hosts");
-    ck_assert_int_eq(p->mounts[1].kind, VEIL_MOUNT_BIND);
-    ck_assert_uint_eq(p->mounts[1].flags, MS_BIND | MS_REC | MS_RDONLY | MS_NOSUID);
-    ck_assert_uint_eq(p->mounts[1].propagation, MS_PRIVATE | MS_REC);
-    ck_assert_str_eq(p->mounts[1].type, "bind");
-    ck_assert_str_eq(p->mounts[1].source, "/srv/data");
-    ck_assert_int_eq(p->mounts[2].kind, VEIL_MOUNT_BIND);
-    ck_assert_str_eq(p->mounts[2].source, "/srv/bundle/cfg");
-    veil_plan_free(p);
-
-    veil_spec_mount data = {.destination = "/d", .type = "bind", .source = "/x",
-                            .options = STRV("rbind", "mode=755")};
-    f.spec.mounts = &data;
-    f.spec.n_mounts = 1;
-    ck_assert_err_contains(&f, "mounts[0] (/d): bind mounts cannot have any filesystem-specific");
-    veil_spec_mount nosrc = {.destination = "/d", .type = "bind"};
-    f.spec.mounts = &nosrc;
-    ck_assert_err_contains(&f, "mounts[0] (/d): a bind mount needs a source");
-}
-END_TEST
-
-START_TEST(test_overlay_mount)
-{
-    fixture f;
-    fixture_init(&f);
-    veil_spec_mount m = {
-        .destination = "/merged",
-        .type = "overlay",
-        .source = "overlay",
-        .options = STRV("lowerdir=layers/2:/abs/1:we\\:ird", "upperdir=up", "workdir=/w/work/",
-                        "userxattr", "index=off", "ro", "volatile", "lowerdir+=more"),
-    };
-    veil_plan *p = plan_one_mount(&f, &m);
-    const veil_mount_step *s = &p->mounts[0];
-    ck_assert_int_eq(s->kind, VEIL_MOUNT_OVERLAY);
-    ck_assert_str_eq(s->type, "overlay");
-    ck_assert_uint_eq(s->n_overlay_lower, 4);
-    ck_assert_str_eq(s->overlay_lower[0], "/srv/bundle/layers/2");
-    ck_assert_str_eq(s->overlay_lower[1], "/abs/1");
-    ck_assert_str_eq(s->overlay_lower[2], "/srv/bundle/we:ird");
-    ck_assert_str_eq(s->overlay_lower[3], "/srv/bundle/more");
-    ck_assert_str_eq(s->overlay_upper, "/srv/bundle/up");
-    ck_assert_str_eq(s->overlay_work, "/w/work");
-    ck_assert_str_eq(s->data, "userxattr,index=off,volatile");
-    ck_assert_uint_eq(s->flags, MS_RDONLY);
-    veil_plan_free(p);
-
-    veil_spec_mount nolower = {.destination = "/m", .type = "overlay", .source = "overlay",
-                               .options = STRV("upperdir=u", "workdir=w")};
-    f.spec.mounts = &nolower;
-    ck_assert_err_contains(&f, "mounts[0] (/m): overlay needs a lowerdir");
-    veil_spec_mount noupper = {.destination = "/m", .type = "overlay", .source = "overlay",
-                               .options = STRV("lowerdir=a", "workdir=w")};
-    f.spec.mounts = &noupper;
-    ck_assert_err_contains(&f, "upperdir and workdir go together");
-    veil_spec_mount empty = {.destination = "/m", .type = "overlay", .source = "overlay",
-                             .options = STRV("lowerdir=a::b")};
-    f.spec.mounts = &empty;
-    ck_assert_err_contains(&f, "empty lowerdir element");
-}
-END_TEST
-
-START_TEST(test_idmap_mounts)
-{
-    fixture f;
-    fixture_init(&f);
-    veil_spec_idmap um[] = {{0, 100000, 65536}}, gm[] = {{0, 200000, 65536}};
-    /* own mappings, no user namespace needed */
-    veil_spec_mount m = {.destination = "/data", .type = "bind", .source = "/srv/d",
-                         .options = STRV("rbind", "ridmap"), .uid_mappings = um,
-                         .n_uid_mappings = 1, .gid_mappings = gm, .n_gid_mappings = 1};
-    veil_plan *p = plan_one_mount(&f, &m);
-    ck_assert(p->mounts[0].idmap);
-    ck_assert(p->mounts[0].idmap_recursive);
-    ck_assert_uint_eq(p->mounts[0].uid_mappings.n, 1);
-    ck_assert_uint_eq(p->mounts[0].uid_mappings.items[0].host_id, 100000);
-    ck_assert_uint_eq(p->mounts[0].gid_mappings.items[0].host_id, 200000);
-    veil_plan_free(p);
-
-    /* mappings alone imply a (non-recursive) idmap */
-    veil_spec_mount implied = m;
-    implied.options = STRV("bind");
-    p = plan_one_mount(&f, &implied);
-    ck_assert(p->mounts[0].idmap);
-    ck_assert(!p->mounts[0].idmap_recursive);
-    veil_plan_free(p);
-
-    /* no mappings and no user namespace: refused, naming the mount */
-    veil_spec_mount bare = {.destination = "/data", .type = "bind", .source = "/srv/d",
-                            .options = STRV("bind", "idmap")};
-    veil_spec_mount two[] = {{.destination = "/proc", .type = "proc", .source = "proc"}, bare};
-    f.spec.mounts = two;
-    f.spec.n_mounts = 2;
-    ck_assert_err_contains(&f, "mounts[1] (/data): idmap requires uidMappings and gidMappings");
-
-    /* with the container's user namespace: its maps are used (left empty) */
-    add_ns(&f, VEIL_NS_USER, NULL);
-    f.lx.uid_mappings = um;
-    f.lx.n_uid_mappings = 1;
-    f.lx.gid_mappings = gm;
-    f.lx.n_gid_mappings = 1;
-    p = build_ok(&f);
-    ck_assert(p->mounts[1].idmap);
-    ck_assert_uint_eq(p->mounts[1].uid_mappings.n, 0);
-    veil_plan_free(p);
-
-    /* only bind mounts, not rootless, both maps */
-    veil_spec_mount fs = {.destination = "/t", .type = "tmpfs", .source = "tmpfs",
-                          .options = STRV("idmap")};
-    f.spec.mounts = &fs;
-    f.spec.n_mounts = 1;
-    ck_assert_err_contains(&f, "mounts[0] (/t): id-mapped mounts are only supported for bind");
-    veil_spec_mount half = m;
-    half.n_gid_mappings = 0;
-    f.spec.mounts = &half;
-    ck_assert_err_contains(&f, "must have both uid and gid mappings");
-    f.spec.mounts = &m;
-    f.opts.rootless = true;
-    drop_ns(&f, VEIL_NS_NETWORK);
-    ck_assert_err_contains(&f, "not supported for rootless containers");
-}
-END_TEST
-
-START_TEST(test_tmpcopyup_only_tmpfs)
-{
-    fixture f;
-    fixture_init(&f);
-    veil_spec_mount m = {.destination = "/x", .type = "sysfs", .source = "sysfs",
-                         .options = STRV("tmpcopyup")};
-    veil_plan *p = plan_one_mount(&f, &m);
-    ck_assert(!p->mounts[0].tmpcopyup);
-    ck_assert(has_warning(p, "tmpcopyup only applies to tmpfs"));
-    veil_plan_free(p);
-}
-END_TEST
-
-START_TEST(test_rootless_mount_ids)
-{
-    fixture f;
-    fixture_init(&f);
-    f.opts.rootless = true;
-    drop_ns(&f, VEIL_NS_NETWORK);
-    add_ns(&f, VEIL_NS_USER, NULL);
-    veil_spec_idmap um[] = {{0, 1000, 1}}, gm[] = {{0, 1000, 1}};
-    f.lx.uid_mappings = um;
-    f.lx.n_uid_mappings = 1;
-    f.lx.gid_mappings = gm;
-    f.lx.n_gid_mappings = 1;
-    veil_spec_mount m = {.destination = "/dev/pts", .type = "devpts", .source = "devpts",
-                         .options = STRV("newinstance", "gid=5")};
-    f.spec.mounts = &m;
-    f.spec.n_mounts = 1;
-    ck_assert_err_contains(&f, "cannot specify gid=5 mount option for rootless container");
-    m.options = STRV("newinstance", "gid=0", "mode=0620");
-    veil_plan *p = build_ok(&f);
-    veil_plan_free(p);
-}
-END_TEST
-
-/* ---- devices --------------------------------------------------------------- */
-
-START_TEST(test_default_devices)
-{
-    fixture f;
-    fixture_init(&f);
-    veil_plan *p = build_ok(&f);
-    ck_assert(p->setup_dev);
-    static const struct {
-        const char *path;
-        int major, minor;
-    } want[] = {{"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-                {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0}};
-    ck_assert_uint_eq(p->n_devices, 6);
-    for (size_t i = 0; i < 6; i++) {
-        ck_assert_str_eq(p->devices[i].path, want[i].path);
-        ck_assert_int_eq(p->devices[i].type, 'c');
-        ck_assert_int_eq(p->devices[i].major, want[i].major);
-        ck_assert_int_eq(p->devices[i].minor, want[i].minor);
-        ck_assert_uint_eq(p->devices[i].mode, 0666);
-        ck_assert_uint_eq(p->devices[i].uid, 0);
-        ck_assert_uint_eq(p->devices[i].gid, 0);
-    }
-    veil_plan_free(p);
-}
-END_TEST
-
-START_TEST(test_spec_devices_override)
-{
-    fixture f;
-    fixture_init(&f);
-    veil_spec_device d[] = {
-        {.type = 'u', .path = "/dev/null", .major = {true, 1}, .minor = {true, 3},
-         .file_mode = {true, 020600}, .uid = {true, 7}, .gid = {true, 8}},
-        {.type = 'b', .path = "/dev/sda", .major = {true, 8}, .minor = {true, 0}},
-        {.type = 'p', .path = "/dev/fifo"},
-    };
-    f.lx.devices = d;
-    f.lx.n_devices = 3;
-    veil_plan *p = build_ok(&f);
-    ck_assert_uint_eq(p->n_devices, 5 + 3);
-    for (size_t i = 0; i < 5; i++)
-        ck_assert_str_ne(p->devices[i].path, "/dev/null");
-    const veil_device_node *n = &p->devices[5];
-    ck_assert_str_eq(n->path, "/dev/null");
-    ck_assert_int_eq(n->type, 'c'); /* 'u' stored as 'c' */
-    ck_assert_uint_eq(n->mode, 0600); /* file type bits dropped */
-    ck_assert_uint_eq(n->uid, 7);
-    ck_assert_uint_eq(n->gid, 8);
-    ck_assert_int_eq(p->devices[6].type, 'b');
-    ck_assert_uint_eq(p->devices[6].mode, 0666);
-    ck_assert_int_eq(p->devices[7].type, 'p');
-    veil_plan_free(p);
-
-    veil_spec_device nomajor = {.type = 'c', .path = "/dev/fuse"};
-    f.lx.devices = &nomajor;
-    f.lx.n_devices = 1;
-    ck_assert_err_contains(&f, "linux.devices[0] (/dev/fuse): major and minor are required");
-    veil_spec_device rel = {.type = 'c', .path = "dev/x", .major = {true, 1}, .minor = {true, 1}};
-    f.lx.devices = &rel;
-    ck_assert_err_contains(&f, "linux.devices[0]: path must be absolute");
-}
-END_TEST
-
-START_TEST(test_setup_dev)
-{
-    fixture f;
-    fixture_init(&f);
-    veil_spec_mount tm = {.destination = "/dev", .type = "tmpfs", .source = "tmpfs"};
-    veil_plan *p = plan_one_mount(&f, &tm);
-    ck_assert(p->setup_dev);
-    veil_plan_free(p);
-    veil_spec_mount bm = {.destination = "/dev/", .type = "none", .source = "/dev",
-                          .options = STRV("rbind")};
-    p = plan_one_mount(&f, &bm);
-    ck_assert(!p->setup_dev);
-    veil_plan_free(p);
-}
-END_TEST
-
 /* ---- namespaces ------------------------------------------------------------- */
 
 START_TEST(test_namespace_order)
@@ -670,7 +135,7 @@ START_TEST(test_namespace_order)
     ck_assert_uint_eq(p->n_namespaces, 7);
     for (size_t i = 0; i < 7; i++)
         ck_assert_msg(p->namespaces[i].type == want[i], "namespaces[%zu] is %s", i,
-                      veil_plan_ns_name(p->namespaces[i].type));
+                      veil_ns_type_name(p->namespaces[i].type));
     ck_assert_str_eq(p->namespaces[0].path, "/proc/1/ns/user");
     ck_assert_str_eq(p->namespaces[2].path, "/run/netns/x");
     ck_assert_ptr_null(p->namespaces[3].path);
@@ -1253,6 +718,7 @@ START_TEST(test_to_json)
     veil_spec_hook h = {.path = "/bin/hook", .timeout = {true, 3}};
     f.spec.hooks.poststart = (veil_spec_hook_list){&h, 1};
     f.lx.masked_paths = STRV("/proc/kcore");
+    add_ns(&f, VEIL_NS_CGROUP, "/proc/1/ns/cgroup");
     veil_plan *p = build_ok(&f);
 
     veil_error *e = NULL;
@@ -1265,7 +731,10 @@ START_TEST(test_to_json)
     ck_json_str(root, "root.path", "/srv/bundle/rootfs");
     ck_json_str(root, "root.propagation", "rslave");
     ck_json_str(root, "hostname", "box");
-    ck_json_str(root, "namespaces.0.type", "ipc");
+    ck_json_str(root, "namespaces.0.type", "cgroup");
+    ck_json_str(root, "namespaces.0.path", "/proc/1/ns/cgroup");
+    ck_json_str(root, "namespaces.1.type", "ipc");
+    ck_assert_ptr_null(vj_get(at(root, "namespaces.1"), "path"));
     ck_json_str(root, "mounts.0.kind", "fs");
     ck_json_str(root, "mounts.0.flags.0", "nosuid");
     ck_json_str(root, "mounts.0.flags.1", "nodev");
@@ -1353,6 +822,79 @@ START_TEST(test_to_json_cgroup_and_seccomp)
 }
 END_TEST
 
+/* ---- through the parser ------------------------------------------------------ */
+
+static veil_spec *parse(const char *json, char **msg)
+{
+    veil_error *e = NULL;
+    veil_spec *s = veil_spec_parse(json, strlen(json), "config.json", &e);
+    *msg = e ? strdup(e->msg) : NULL;
+    veil_error_free(e);
+    return s;
+}
+
+START_TEST(test_from_json)
+{
+    static const veil_plan_options opts = {.id = "j1", .bundle = "/b"};
+    char *msg = NULL;
+    /* duplicates are the parser's to refuse */
+    veil_spec *s = parse("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"},"
+                         " \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"pid\"}]}}",
+                         &msg);
+    ck_assert_ptr_null(s);
+    ck_assert_msg(msg && strstr(msg, "duplicate namespace type \"pid\""), "%s", msg);
+    free(msg);
+
+    s = parse("{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\", \"readonly\": true},"
+              " \"process\": {\"args\": [\"/bin/app\"], \"cwd\": \"/srv\","
+              "   \"capabilities\": {\"bounding\": [\"CAP_SYS_ADMIN\", \"CAP_WHATEVER\"]},"
+              "   \"rlimits\": [{\"type\": \"RLIMIT_NPROC\", \"soft\": 10, \"hard\": 20}]},"
+              " \"mounts\": [{\"destination\": \"/run\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
+              "   \"options\": [\"nosuid\", \"rnodev\", \"size=1m\"]}],"
+              " \"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"user\"}],"
+              "   \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 10}],"
+              "   \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 10}],"
+              "   \"rootfsPropagation\": \"rprivate\"}}",
+              &msg);
+    ck_assert_msg(s != NULL, "%s", msg);
+    veil_plan *p = NULL;
+    veil_error *e = NULL;
+    ck_assert_msg(veil_plan_build(s, &opts, &p, &e) == 0, "%s", e ? e->msg : "");
+    ck_assert_str_eq(p->rootfs, "/b/r");
+    ck_assert(p->rootfs_readonly);
+    ck_assert_uint_eq(p->rootfs_propagation, MS_PRIVATE | MS_REC);
+    ck_assert_int_eq(p->namespaces[0].type, VEIL_NS_USER);
+    ck_assert_uint_eq(p->uid_mappings.items[0].size, 10);
+    ck_assert_uint_eq(p->mounts[0].flags, MS_NOSUID);
+    ck_assert_uint_eq(p->mounts[0].attr_set, MOUNT_ATTR_NODEV);
+    ck_assert_str_eq(p->mounts[0].data, "size=1m");
+    ck_assert_uint_eq(p->process->caps.bounding, 1ull << 21);
+    ck_assert_int_eq(p->process->rlimits[0].resource, RLIMIT_NPROC);
+    ck_assert(has_warning(p, "CAP_WHATEVER"));
+    veil_plan_free(p);
+    veil_spec_free(s);
+}
+END_TEST
+
+/* The parser's runc-default fixture (what `runc spec` writes) plans cleanly. */
+START_TEST(test_runc_default_fixture)
+{
+    veil_error *e = NULL;
+    veil_spec *s = veil_spec_load(VEIL_TEST_DATA "/spec/valid/runc-default.json", &e);
+    ck_assert_msg(s != NULL, "%s", e ? e->msg : "");
+    veil_plan_options opts = {.id = "x", .bundle = "/b"};
+    veil_plan *p = NULL;
+    ck_assert_msg(veil_plan_build(s, &opts, &p, &e) == 0, "%s", e ? e->msg : "");
+    ck_assert_uint_eq(p->n_warnings, 0);
+    ck_assert_uint_eq(p->n_mounts, s->n_mounts);
+    ck_assert(p->setup_dev);
+    ck_assert_uint_eq(p->n_devices, 6);
+    ck_assert(p->cgroup.has_resources);
+    veil_plan_free(p);
+    veil_spec_free(s);
+}
+END_TEST
+
 static Suite *plan_suite(void)
 {
     Suite *s = suite_create("plan");
@@ -1360,24 +902,6 @@ static Suite *plan_suite(void)
     tcase_add_test(t, test_path_clean);
     tcase_add_test(t, test_rootfs);
     tcase_add_test(t, test_runtime_options);
-    suite_add_tcase(s, t);
-
-    t = tcase_create("mounts");
-    tcase_add_test(t, test_mount_option_each);
-    tcase_add_test(t, test_mount_option_list_covered);
-    tcase_add_test(t, test_mount_options_combined);
-    tcase_add_test(t, test_mount_kinds_and_destinations);
-    tcase_add_test(t, test_bind_mounts);
-    tcase_add_test(t, test_overlay_mount);
-    tcase_add_test(t, test_idmap_mounts);
-    tcase_add_test(t, test_tmpcopyup_only_tmpfs);
-    tcase_add_test(t, test_rootless_mount_ids);
-    suite_add_tcase(s, t);
-
-    t = tcase_create("devices");
-    tcase_add_test(t, test_default_devices);
-    tcase_add_test(t, test_spec_devices_override);
-    tcase_add_test(t, test_setup_dev);
     suite_add_tcase(s, t);
 
     t = tcase_create("namespaces");
@@ -1406,6 +930,11 @@ static Suite *plan_suite(void)
     t = tcase_create("json");
     tcase_add_test(t, test_to_json);
     tcase_add_test(t, test_to_json_cgroup_and_seccomp);
+    suite_add_tcase(s, t);
+
+    t = tcase_create("parser");
+    tcase_add_test(t, test_from_json);
+    tcase_add_test(t, test_runc_default_fixture);
     suite_add_tcase(s, t);
     return s;
 }

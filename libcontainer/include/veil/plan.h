@@ -75,7 +75,8 @@ typedef struct veil_mount_step {
     bool idmap;                /* idmapped bind mount */
     bool idmap_recursive;      /* ridmap */
     veil_idmap_list uid_mappings, gid_mappings; /* for idmap; empty = the container's maps */
-    /* overlay only, with paths made absolute */
+    /* overlay only, with paths made absolute and unescaped (lowerdir "a\:b" in the
+     * options is "a:b" here): escape ":" again when joining them into data */
     char **overlay_lower;
     size_t n_overlay_lower;
     char *overlay_upper, *overlay_work;
@@ -233,7 +234,8 @@ typedef struct veil_plan {
     char *oci_version;
     veil_kv_list annotations;
 
-    /* namespaces, in the order they are entered; at most one per type */
+    /* namespaces, in the order they are entered (joined ones first, user
+     * first; see plan/namespaces.c); at most one per type */
     veil_plan_namespace *namespaces;
     size_t n_namespaces;
     veil_idmap_list uid_mappings, gid_mappings;
@@ -256,6 +258,9 @@ typedef struct veil_plan {
     size_t n_masked_paths;
     char **readonly_paths;
     size_t n_readonly_paths;
+    /* Keys in dotted form; a '/' stands for a '.' inside one name
+     * ("net.ipv4.conf.eth0/100.rp_filter"): swap '.' and '/' for the path
+     * under /proc/sys. */
     veil_kv_list sysctl;
     char *mount_label;
 

@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The CLI flag parser (cmd/veil/args.c): the forms runc's callers use. */
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* What a create-like command accepts. */
+typedef struct flags {
+    const char *bundle, *pid_file, *console;
+    bool detach, no_pivot, ignored;
+    unsigned preserve;
+    cli_strlist env;
+} flags;
+
+#define OPTS(f)                                                                             \
+    {                                                                                       \
+        {"bundle", 'b', OPT_STRING, &(f)->bundle, "DIR", "bundle directory"},               \
+            {"pid-file", 0, OPT_STRING, &(f)->pid_file, "FILE", "pid file"},                \
+            {"console-socket", 0, OPT_STRING, &(f)->console, "PATH", "console socket"},     \
+            {"detach", 'd', OPT_BOOL, &(f)->detach, NULL, "detach"},                        \
+            {"no-pivot", 0, OPT_BOOL, &(f)->no_pivot, NULL, "no pivot_root"},               \
+            {"preserve-fds", 0, OPT_UINT, &(f)->preserve, "N", "extra fds"},                \
+            {"env", 'e', OPT_STRINGS, &(f)->env, "K=V", "environment"},                     \
+            {"no-subreaper", 0, OPT_IGNORED_BOOL, NULL, NULL, NULL},                        \
+            {"criu", 0, OPT_IGNORED_STRING, NULL, NULL, NULL},                              \
+            {0},                                                                            \
+    }
+
+static const cli_command create_cmd = {.name = "create", .summary = "create a container",
+                                       .args_usage = "[command options] <container-id>"};
+static const cli_command exec_cmd = {.name = "exec", .summary = "run a process",
+                                     .args_usage = "[command options] <id> <command>",
+                                     .stop_at_positional = true};
+
+typedef struct result {
+    int rc;
+    char **pos;
+    int npos;
+    char *msg;
+} result;
+
+static result parse(const cli_command *cmd, flags *f, char **argv)
+{
+    const cli_opt opts[] = OPTS(f);
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    result r = {0};
+    veil_error *err = NULL;
+    r.rc = cli_parse(cmd, opts, argc, argv, &r.pos, &r.npos, &err);
+    if (err) {
+        r.msg = strdup(err->msg);
+        veil_error_free(err);
+    }
+    return r;
+}
+
+static void result_free(result *r, flags *f)
+{
+    free(r->pos);
+    free(r->msg);
+    cli_strlist_free(&f->env);
+}
+
+#define ARGV(...) ((char *[]){__VA_ARGS__, NULL})
+
+START_TEST(test_value_forms)
+{
+    flags f = {0};
+    result r = parse(&create_cmd, &f,
+                     ARGV("create", "--bundle=/b", "--pid-file", "/p", "-console-socket", "/s",
+                          "ctr"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert_str_eq(f.bundle, "/b");
+    ck_assert_str_eq(f.pid_file, "/p");
+    ck_assert_str_eq(f.console, "/s");
+    ck_assert_int_eq(r.npos, 1);
+    ck_assert_str_eq(r.pos[0], "ctr");
+    ck_assert_ptr_null(r.pos[1]);
+    result_free(&r, &f);
+
+    /* short flag with a separate value, single-dash long with =, empty value */
+    memset(&f, 0, sizeof(f));
+    r = parse(&create_cmd, &f, ARGV("create", "-b", "bundle", "-pid-file=x", "--console-socket=", "c"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert_str_eq(f.bundle, "bundle");
+    ck_assert_str_eq(f.pid_file, "x");
+    ck_assert_str_eq(f.console, "");
+    result_free(&r, &f);
+
+    /* a value that looks like a flag is still the value */
+    memset(&f, 0, sizeof(f));
+    r = parse(&create_cmd, &f, ARGV("create", "--bundle", "--detach", "c"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert_str_eq(f.bundle, "--detach");
+    ck_assert(!f.detach);
+    result_free(&r, &f);
+}
+END_TEST
+
+START_TEST(test_bools)
+{
+    flags f = {0};
+    result r = parse(&create_cmd, &f, ARGV("create", "--detach", "--no-pivot=true", "c"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert(f.detach);
+    ck_assert(f.no_pivot);
+    result_free(&r, &f);
+
+    memset(&f, 0, sizeof(f));
+    f.detach = true;
+    r = parse(&create_cmd, &f, ARGV("create", "-d=false", "--no-pivot=1", "c"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert(!f.detach);
+    ck_assert(f.no_pivot);
+    result_free(&r, &f);
+
+    /* a bool never takes the next argument as its value */
+    memset(&f, 0, sizeof(f));
+    r = parse(&create_cmd, &f, ARGV("create", "--detach", "false"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert(f.detach);
+    ck_assert_int_eq(r.npos, 1);
+    ck_assert_str_eq(r.pos[0], "false");
+    result_free(&r, &f);
+
+    memset(&f, 0, sizeof(f));
+    r = parse(&create_cmd, &f, ARGV("create", "--detach=maybe", "c"));
+    ck_assert_int_eq(r.rc, -1);
+    ck_assert_str_eq(r.msg, "invalid boolean value \"maybe\" for flag --detach=maybe");
+    result_free(&r, &f);
+}
+END_TEST
+
+START_TEST(test_uint_and_lists)
+{
+    flags f = {0};
+    result r = parse(&create_cmd, &f,
+                     ARGV("create", "--preserve-fds", "3", "-e", "A=1", "--env=B=2", "c"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert_uint_eq(f.preserve, 3);
+    ck_assert_uint_eq(f.env.n, 2);
+    ck_assert_str_eq(f.env.v[0], "A=1");
+    ck_assert_str_eq(f.env.v[1], "B=2");
+    ck_assert_ptr_null(f.env.v[2]);
+    result_free(&r, &f);
+
+    static const char *const bad[] = {"-1", "x", "3x", "", "99999999999"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memset(&f, 0, sizeof(f));
+        r = parse(&create_cmd, &f, ARGV("create", "--preserve-fds", (char *)bad[i], "c"));
+        ck_assert_int_eq(r.rc, -1);
+        ck_assert_msg(strstr(r.msg, "invalid value") && strstr(r.msg, "--preserve-fds"), "%s",
+                      r.msg);
+        result_free(&r, &f);
+    }
+}
+END_TEST
+
+START_TEST(test_errors)
+{
+    flags f = {0};
+    result r = parse(&create_cmd, &f, ARGV("create", "--nope", "c"));
+    ck_assert_int_eq(r.rc, -1);
+    ck_assert_str_eq(r.msg, "flag provided but not defined: -nope");
+    result_free(&r, &f);
+
+    memset(&f, 0, sizeof(f));
+    r = parse(&create_cmd, &f, ARGV("create", "-x=1", "c"));
+    ck_assert_int_eq(r.rc, -1);
+    ck_assert_str_eq(r.msg, "flag provided but not defined: -x");
+    result_free(&r, &f);
+
+    memset(&f, 0, sizeof(f));
+    r = parse(&create_cmd, &f, ARGV("create", "c", "--pid-file"));
+    ck_assert_int_eq(r.rc, -1);
+    ck_assert_str_eq(r.msg, "flag needs an argument: --pid-file");
+    result_free(&r, &f);
+
+    veil_error *err = NULL;
+    ck_assert_int_eq(cli_check_args(&create_cmd, 0, 1, 1, &err), -1);
+    ck_assert_str_eq(err->msg, "\"create\" requires exactly 1 argument(s)");
+    veil_error_free(err);
+    err = NULL;
+    ck_assert_int_eq(cli_check_args(&exec_cmd, 1, 2, -1, &err), -1);
+    ck_assert_str_eq(err->msg, "\"exec\" requires a minimum of 2 argument(s)");
+    veil_error_free(err);
+    err = NULL;
+    ck_assert_int_eq(cli_check_args(&create_cmd, 3, 0, 1, &err), -1);
+    ck_assert_str_eq(err->msg, "\"create\" requires a maximum of 1 argument(s)");
+    veil_error_free(err);
+    err = NULL;
+    ck_assert_int_eq(cli_check_args(&exec_cmd, 5, 2, -1, &err), 0);
+    ck_assert_ptr_null(err);
+}
+END_TEST
+
+START_TEST(test_double_dash_and_order)
+{
+    /* urfave/cli reorders: flags after positionals still count... */
+    flags f = {0};
+    result r = parse(&create_cmd, &f, ARGV("create", "ctr", "--detach", "-b", "/b"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert(f.detach);
+    ck_assert_str_eq(f.bundle, "/b");
+    ck_assert_int_eq(r.npos, 1);
+    result_free(&r, &f);
+
+    /* ...until "--", after which everything is positional */
+    memset(&f, 0, sizeof(f));
+    r = parse(&create_cmd, &f, ARGV("create", "--detach", "--", "--bundle", "-x", "ctr"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert(f.detach);
+    ck_assert_ptr_null(f.bundle);
+    ck_assert_int_eq(r.npos, 3);
+    ck_assert_str_eq(r.pos[0], "--bundle");
+    ck_assert_str_eq(r.pos[1], "-x");
+    ck_assert_str_eq(r.pos[2], "ctr");
+    result_free(&r, &f);
+
+    /* a lone "-" is an argument, not a flag */
+    memset(&f, 0, sizeof(f));
+    r = parse(&create_cmd, &f, ARGV("create", "-", "ctr"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert_int_eq(r.npos, 2);
+    ck_assert_str_eq(r.pos[0], "-");
+    result_free(&r, &f);
+}
+END_TEST
+
+START_TEST(test_stop_at_positional)
+{
+    /* exec: the command's own flags belong to the command */
+    flags f = {0};
+    result r = parse(&exec_cmd, &f, ARGV("exec", "-d", "ctr", "ls", "-l", "--detach", "-e", "X"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert(f.detach);
+    ck_assert_uint_eq(f.env.n, 0);
+    ck_assert_int_eq(r.npos, 6);
+    ck_assert_str_eq(r.pos[0], "ctr");
+    ck_assert_str_eq(r.pos[1], "ls");
+    ck_assert_str_eq(r.pos[2], "-l");
+    ck_assert_str_eq(r.pos[3], "--detach");
+    ck_assert_str_eq(r.pos[5], "X");
+    result_free(&r, &f);
+}
+END_TEST
+
+START_TEST(test_ignored_runc_flags)
+{
+    flags f = {0};
+    result r = parse(&create_cmd, &f,
+                     ARGV("create", "--no-subreaper", "-criu", "/usr/sbin/criu", "--no-subreaper=false",
+                          "--criu=/x", "ctr"));
+    ck_assert_int_eq(r.rc, 0);
+    ck_assert_int_eq(r.npos, 1);
+    ck_assert_str_eq(r.pos[0], "ctr");
+    result_free(&r, &f);
+
+    /* still checked: a bad bool or a missing value is an error */
+    memset(&f, 0, sizeof(f));
+    r = parse(&create_cmd, &f, ARGV("create", "--no-subreaper=nah", "ctr"));
+    ck_assert_int_eq(r.rc, -1);
+    result_free(&r, &f);
+    memset(&f, 0, sizeof(f));
+    r = parse(&create_cmd, &f, ARGV("create", "ctr", "--criu"));
+    ck_assert_int_eq(r.rc, -1);
+    ck_assert_str_eq(r.msg, "flag needs an argument: --criu");
+    result_free(&r, &f);
+}
+END_TEST
+
+/* Runs cli_parse with stdout sent to a file; returns what was printed. */
+static char *parse_capturing(const cli_command *cmd, flags *f, char **argv, int *rc)
+{
+    char path[] = "/tmp/veil-test-args-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    unlink(path);
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    dup2(fd, STDOUT_FILENO);
+    result r = parse(cmd, f, argv);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    *rc = r.rc;
+    result_free(&r, f);
+    char *buf = calloc(1, 8192);
+    ck_assert_int_ge(pread(fd, buf, 8191, 0), 0);
+    close(fd);
+    return buf;
+}
+
+START_TEST(test_help)
+{
+    static const char *const forms[] = {"-h", "--help", "-help"};
+    for (size_t i = 0; i < 3; i++) {
+        flags f = {0};
+        int rc;
+        char *out = parse_capturing(&create_cmd, &f, ARGV("create", "--detach", (char *)forms[i]),
+                                    &rc);
+        ck_assert_int_eq(rc, 1);
+        ck_assert_msg(strstr(out, "veil create - create a container"), "%s", out);
+        ck_assert_msg(strstr(out, "USAGE:\n   veil create [command options] <container-id>"), "%s",
+                      out);
+        ck_assert_msg(strstr(out, "--bundle DIR, -b"), "%s", out);
+        ck_assert_msg(strstr(out, "--detach, -d"), "%s", out);
+        ck_assert_msg(strstr(out, "--preserve-fds N"), "%s", out);
+        /* hidden: the ignored compatibility flags */
+        ck_assert_msg(strstr(out, "criu") == NULL, "%s", out);
+        ck_assert_msg(strstr(out, "no-subreaper") == NULL, "%s", out);
+        free(out);
+    }
+}
+END_TEST
+
+static Suite *args_suite(void)
+{
+    Suite *s = suite_create("args");
+    TCase *t = tcase_create("parse");
+    tcase_add_test(t, test_value_forms);
+    tcase_add_test(t, test_bools);
+    tcase_add_test(t, test_uint_and_lists);
+    tcase_add_test(t, test_errors);
+    tcase_add_test(t, test_double_dash_and_order);
+    tcase_add_test(t, test_stop_at_positional);
+    tcase_add_test(t, test_ignored_runc_flags);
+    tcase_add_test(t, test_help);
+    suite_add_tcase(s, t);
+    return s;
+}
+
+int main(void)
+{
+    SRunner *sr = srunner_create(args_suite());
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
