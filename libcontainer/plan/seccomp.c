@@ -15,7 +15,8 @@
 #include "util/cleanup.h"
 
 #define SECCOMP_ARGS_MAX 6
-#define ACTION_DATA_MAX 0xffffu /* errnoRet travels in the low 16 bits */
+#define ACTION_DATA_MAX 0xffffu /* the data travels in the low 16 bits */
+#define ERRNO_MAX 4094u           /* libseccomp refuses MAX_ERRNO (4095) and above */
 
 static inline void cleanup_seccomp_planp(veil_seccomp_plan **p)
 {
@@ -37,9 +38,10 @@ static int parse_action(const char *name, const veil_opt_u64 *errno_ret, const c
     if (errno_ret->set) {
         if (!veil_seccomp_action_has_data(action))
             return veil_error_set(err, 0, "%s: not supported by action %s", errno_path, name);
-        if (errno_ret->value > ACTION_DATA_MAX)
+        unsigned max = action == SCMP_ACT_ERRNO(0) ? ERRNO_MAX : ACTION_DATA_MAX;
+        if (errno_ret->value > max)
             return veil_error_set(err, 0, "%s: %llu is out of range (0-%u)", errno_path,
-                                  (unsigned long long)errno_ret->value, ACTION_DATA_MAX);
+                                  (unsigned long long)errno_ret->value, max);
         action |= (uint32_t)errno_ret->value;
     } else if (veil_seccomp_action_has_data(action)) {
         action |= EPERM;
