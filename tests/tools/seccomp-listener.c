@@ -125,5 +125,8 @@ int main(int argc, char **argv)
         answered++;
     }
     printf("answered %u\n", answered);
+    free(req);
+    free(resp);
+    close(nfd);
     return 0;
 }
