@@ -110,6 +110,8 @@ int veil_seccomp_prepare(const veil_context *ctx, const veil_seccomp_plan *plan,
                          veil_error **err)
 {
     *out = NULL;
+    if (plan == NULL)
+        return 0; /* no seccomp: install(NULL) is a no-op too */
     _cleanup_prog_ veil_seccomp_prog *prog = calloc(1, sizeof(*prog));
     if (prog == NULL)
         return veil_error_set(err, ENOMEM, "seccomp");

@@ -23,7 +23,7 @@ struct sock_filter;
 typedef struct veil_seccomp_prog veil_seccomp_prog;
 
 /* Compiles (or loads from the cache) the filter for plan.  Runs in the
- * runtime before clone.  Checks that the kernel has the flags the plan asks
+ * runtime before clone.  plan == NULL (no seccomp) gives *out == NULL.  Checks that the kernel has the flags the plan asks
  * for (an unsupported flag is an error naming it, except the implicit
  * SPEC_ALLOW of a profile without "flags").  With ctx->state_root set, the
  * compiled program is cached under <state_root>/.cache/seccomp/<sha256>; a
@@ -33,15 +33,20 @@ typedef struct veil_seccomp_prog veil_seccomp_prog;
 int veil_seccomp_prepare(const veil_context *ctx, const veil_seccomp_plan *plan,
                          veil_seccomp_prog **out, veil_error **err);
 
-/* In the container process, right before execve (after no_new_privs).
- * Installs the filter with seccomp(2).  When the profile uses
- * SCMP_ACT_NOTIFY, listener_fd is a socket already connected to
- * plan->listener_path (see veil_seccomp_connect_listener) and state_json the
- * containerProcessState document (veil_seccomp_state_json); the notify fd
- * and the document are sent over it in one sendmsg and both fds are closed.
- * listener_fd is closed in every case when given.  Makes no allocation after
- * the filter is loaded (the profile may deny brk/mmap): an error after that
- * point uses memory reserved before it. */
+/* In the container process, right before execve (after no_new_privs, after
+ * closing stray fds: everything after this call runs under the filter, so
+ * only execve should follow).  Installs the filter with seccomp(2); prog ==
+ * NULL does nothing.  When the profile uses SCMP_ACT_NOTIFY, listener_fd is a
+ * socket already connected to plan->listener_path (veil_seccomp_connect_
+ * listener; the runtime closes its own copy after clone, or the listener
+ * never sees the end of the message) and state_json the containerProcessState
+ * document (veil_seccomp_state_json); the notify fd and the document are sent
+ * in one sendmsg, then both fds are closed.  Takes ownership of listener_fd:
+ * it is closed on return, except when sending failed after the filter was
+ * loaded (then both fds are left to exit/execve, which close them without a
+ * syscall the profile could turn into a notification nobody answers).  Makes
+ * no allocation after the filter is loaded (the profile may deny brk/mmap):
+ * an error after that point uses memory reserved before it. */
 int veil_seccomp_install(const veil_seccomp_prog *prog, int listener_fd, const char *state_json,
                          veil_error **err);
 
