@@ -188,6 +188,7 @@ typedef struct veil_seccomp_rule {
     uint32_t action; /* SCMP_ACT_* with the errno folded in */
     veil_seccomp_arg *args;
     size_t n_args;
+    size_t spec_index; /* index in linux.seccomp.syscalls, for messages */
 } veil_seccomp_rule;
 
 typedef struct veil_seccomp_plan {
@@ -195,6 +196,9 @@ typedef struct veil_seccomp_plan {
     uint32_t *arches; /* SCMP_ARCH_* */
     size_t n_arches;
     unsigned flags; /* SECCOMP_FILTER_FLAG_* */
+    /* The subset of flags applied only where the kernel has them: the
+     * default SPEC_ALLOW when config.json lists no flags (as runc does). */
+    unsigned flags_optional;
     veil_seccomp_rule *rules;
     size_t n_rules;
     char *listener_path;
@@ -295,6 +299,14 @@ char *veil_plan_to_json(const veil_plan *plan, bool pretty, veil_error **err);
 
 const char *veil_hook_kind_name(veil_hook_kind k); /* "prestart", "createRuntime", ... */
 const char *veil_cgroup_ctrl_name(veil_cgroup_ctrl c); /* "cpu", "memory", ... "unified" */
+
+/* Seccomp numbers -> config.json names ("SCMP_ACT_ERRNO", "SCMP_ARCH_X86_64",
+ * "SCMP_CMP_MASKED_EQ", "SECCOMP_FILTER_FLAG_LOG"); NULL if unknown.  For
+ * actions the errno/tracer data bits are ignored. */
+const char *veil_seccomp_action_name(uint32_t action);
+const char *veil_seccomp_arch_name(uint32_t arch);
+const char *veil_seccomp_op_name(int op);
+const char *veil_seccomp_flag_name(unsigned flag); /* one bit */
 
 /* Capability names <-> numbers ("CAP_SYS_ADMIN"); -1 if unknown. */
 int veil_cap_from_name(const char *name);
