@@ -277,7 +277,13 @@ _Noreturn void veil_child_main(veil_child_args *a)
     }
     _cleanup_free_ char *start_state =
         plan->hooks[VEIL_HOOK_START_CONTAINER].n ? hook_state(a) : NULL;
-    _cleanup_free_ char *seccomp_state = a->opts->seccomp ? hook_state(a) : NULL;
+    _cleanup_free_ char *seccomp_state = NULL;
+    if (a->opts->seccomp && plan->seccomp && plan->seccomp->listener_path) {
+        veil_seccomp_state st = {.id = plan->id, .status = "creating", .pid = a->host_pid,
+                                 .bundle = plan->bundle, .annotations = &plan->annotations};
+        if ((seccomp_state = veil_seccomp_state_json(plan->seccomp, &st, &err)) == NULL)
+            fail(sync_fd, err);
+    }
 
     /* ready: `create` returns; from here on errors go to our stderr */
     CHECK(veil_sync_send(sync_fd, VEIL_SYNC_READY, NULL, 0, -1) < 0
@@ -292,29 +298,28 @@ _Noreturn void veil_child_main(veil_child_args *a)
         CHECK(veil_hooks_run(a->ctx, &plan->hooks[VEIL_HOOK_START_CONTAINER], "startContainer",
                              start_state, &err));
 
+    reset_signals();
+    /* nothing of veil's crosses execve but stdio and the preserved fds */
+    if (syscall(SYS_close_range, 3 + plan->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+        veil_error_set(&err, errno, "close_range");
+        fail(sync_fd, err);
+    }
     /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: then it is
      * loaded before the capabilities are dropped (as runc does); otherwise it
      * is the very last step. */
     bool seccomp_early = a->opts->seccomp && !proc->no_new_privileges;
     if (seccomp_early)
-        CHECK(veil_seccomp_install(a->opts->seccomp, a->opts->seccomp_listener_fd,
-                                   seccomp_state, &err));
+        CHECK(veil_seccomp_install(a->opts->seccomp, a->opts->seccomp_listener_fd, seccomp_state,
+                                   &err));
     CHECK(veil_process_set_identity(plan, a->in_userns, &err));
     umask(proc->has_umask ? proc->umask : 022);
     if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
         veil_error_set(&err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
         fail(sync_fd, err);
     }
-    reset_signals();
-    /* nothing of veil's crosses execve but stdio and the preserved fds */
-    unsigned first = 3 + plan->preserve_fds;
-    if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-        veil_error_set(&err, errno, "close_range");
-        fail(sync_fd, err);
-    }
     if (a->opts->seccomp && !seccomp_early)
-        CHECK(veil_seccomp_install(a->opts->seccomp, a->opts->seccomp_listener_fd,
-                                   seccomp_state, &err));
+        CHECK(veil_seccomp_install(a->opts->seccomp, a->opts->seccomp_listener_fd, seccomp_state,
+                                   &err));
     execve(exe, proc->args, proc->env ? proc->env : (char *[]){NULL});
     veil_error_set(&err, errno, "exec %s", exe);
     fail(-1, err);

@@ -78,16 +78,10 @@ int veil_plan_build_caps(const veil_spec_capabilities *sc, veil_plan *plan, veil
         cap_mask(plan, "ambient", &sc->ambient, &out->ambient, err) < 0)
         return -1;
     /* The kernel refuses to raise an ambient capability that is not both
-     * permitted and inheritable: drop it here, with a warning, so the
+     * permitted and inheritable: drop it here, silently as runc does (the
+     * `runc spec` templates since the inheritable fix all hit this), so the
      * applier never meets that failure.  Nothing is ever added to a set. */
     uint64_t stray = out->ambient & ~(out->permitted & out->inheritable);
-    for (int c = 0; c <= veil_cap_last(); c++)
-        if (stray & (UINT64_C(1) << c))
-            if (veil_plan_warn(plan,
-                               "process.capabilities.ambient: %s is not in both the permitted and "
-                               "the inheritable set, ignored",
-                               veil_cap_name(c)) < 0)
-                return veil_error_set(err, ENOMEM, "plan capabilities");
     out->ambient &= ~stray;
     return 0;
 }

@@ -456,22 +456,10 @@ int veil_plan_build(const veil_spec *spec, const veil_plan_options *opts, veil_p
     if (spec->process && veil_plan_build_process(spec->process, plan, &plan->process, err) < 0)
         return -1;
 
-    /*
-     * ==== WIRE-UP POINT: cgroup resources and seccomp ===========================
-     * plan/cgroup_resources.c and plan/seccomp.c are written separately; the
-     * lead enables these two calls when merging them:
-     *
-     *   if (spec->linux_ && spec->linux_->resources &&
-     *       veil_plan_cgroup_resources(spec->linux_->resources, opts, &plan->cgroup, err) < 0)
-     *       return veil_error_prefix(err, "linux.resources");
-     *   if (spec->linux_ && spec->linux_->seccomp &&
-     *       veil_plan_seccomp(spec->linux_->seccomp, &plan->seccomp, err) < 0)
-     *       return veil_error_prefix(err, "linux.seccomp");
-     *
-     * plan->cgroup.path / path_relative / has_resources are already set above;
-     * veil_plan_cgroup_resources fills writes and device_rules only.
-     * ============================================================================
-     */
+    if (spec->linux_ && spec->linux_->seccomp &&
+        veil_plan_seccomp(spec->linux_->seccomp, &plan->seccomp, err) < 0)
+        return -1;
+    /* cgroup resources: wired when plan/cgroup_resources.c lands */
 
     *out = steal_pointer(&plan);
     return 0;
