@@ -239,6 +239,8 @@ static const char *cause(int e, const char *file)
     case ENODEV:
         return "no such block device (check major:minor)";
     case ERANGE:
+        if (starts(file, "cpuset."))
+            return "CPU or memory node numbers beyond what this host has";
         return "value out of range";
     case ESRCH:
         return "the process has exited";
