@@ -86,7 +86,8 @@ static uint32_t v2_controllers(const char *mount)
     if (veil_cg_read(mount, "cgroup.controllers", &buf))
         return VEIL_CG_BIT(VEIL_CG_UNIFIED);
     uint32_t bits = VEIL_CG_BIT(VEIL_CG_UNIFIED);
-    for (char *tok = strtok(buf, " \n"); tok; tok = strtok(NULL, " \n"))
+    for (char *save = NULL, *tok = strtok_r(buf, " \n", &save); tok;
+         tok = strtok_r(NULL, " \n", &save))
         for (int c = 0; c < VEIL_CG__COUNT; c++) {
             const char *n = veil_cg_v2_name((veil_cgroup_ctrl)c);
             if (n && strcmp(n, tok) == 0)

@@ -143,7 +143,8 @@ static int v2_io_stat(const char *dir, veil_cgroup_stats *st)
         unsigned long long maj, min;
         int off = 0;
         if (sscanf(line, "%llu:%llu%n", &maj, &min, &off) == 2) {
-            for (char *tok = strtok(line + off, " "); tok; tok = strtok(NULL, " ")) {
+            for (char *save = NULL, *tok = strtok_r(line + off, " ", &save); tok;
+                 tok = strtok_r(NULL, " ", &save)) {
                 char *eq = strchr(tok, '=');
                 if (eq == NULL)
                     continue;

@@ -288,8 +288,12 @@ v1_tests() {
 	[ "${usage:-0}" -gt 4000000 ] && pass "stats: memory.usage=$usage" || fail "stats: memory usage" "$out"
 	must_fail "destroy with processes inside fails and kills nothing" "processes still in it" destroy "$S"
 	dead $sp && fail "the process is still alive" || pass "the process is still alive"
+	# a signal other than SIGKILL: freeze, signal each process, thaw
+	must "kill --all SIGTERM" kill "$S" 15
+	wait_gone $sp && pass "SIGTERM reached the sleeper" || fail "SIGTERM reached the sleeper"
+	file_is "$F" freezer.state THAWED
 	must "kill --all" kill "$S" 9
-	wait_gone $sp && wait_gone $hog && pass "killed" || fail "killed"
+	wait_gone $hog && pass "killed" || fail "killed"
 	t pids "$S"; is "$out" "" "no pids left"
 	must "destroy" destroy "$S"
 	is "$(leftovers)" "" "no directory left"
@@ -426,11 +430,30 @@ v2_tests() {
 	must "update" update "$S" "$(json up.json <<<'{"memory": {"limit": 134217728}, "pids": {"limit": 30}}')"
 	file_is "$dir" memory.max 134217728
 	file_is "$dir" pids.max 30
+	t stats "$S"
+	has "$out" "pids.current=1" "stats: pids.current"
+	local usage; usage=$(sed -n 's/^memory.usage=//p' <<<"$out")
+	[ "${usage:-0}" -gt 0 ] && pass "stats: memory.usage=$usage" || fail "stats: memory usage" "$out"
+	must "kill --all SIGTERM (freeze, signal, thaw)" kill "$S" 15
+	wait_gone $sp && pass "SIGTERM reached the sleeper" || fail "SIGTERM reached the sleeper"
+	is "$(sed -n 's/^frozen //p' "$dir/cgroup.events")" 0 "thawed again"
+	sleeper
+	must "add another" add "$S" $sp
 	must "kill --all (cgroup.kill)" kill "$S" 9
 	wait_gone $sp && pass "killed" || fail "killed"
 	must "destroy" destroy "$S"
 	is "$(leftovers)" "" "no directory left"
 	is "$(cat $CG/cgroup.subtree_control)" "$root_subtree" "root subtree_control as found"
+	# relative: beside veil's own cgroup (runc's rule on v2)
+	local own; own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+	own=${own%/*}
+	if t create --relative "$PFX-rel" "$(json pids.json <<<'{"pids": {"limit": 10}}')"; then
+		S=$out
+		is "$("$TOOL" dir "$S" unified)" "$CG$own/$PFX-rel" "a relative path is placed beside veil's own cgroup"
+		must "destroy it" destroy "$S"
+	else
+		fail "create a relative cgroupsPath" "$errout"
+	fi
 	must_fail "network is v1 only" "linux.resources.network.classID: the net_cls cgroup controller is not available on this host (cgroup v2 has no such controller" \
 		plan "$(json net.json <<<'{"network": {"classID": 1}}')"
 }
