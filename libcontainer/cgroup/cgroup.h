@@ -19,11 +19,20 @@
 typedef struct veil_cgroup veil_cgroup;
 
 /* Cheap detection (a few statfs/stat calls, no mountinfo scan).  The
- * controller masks are bits of veil_cgroup_ctrl. */
+ * controller masks are bits of veil_cgroup_ctrl (either pointer may be
+ * NULL); the v2 mask has VEIL_CG_UNIFIED set when a cgroup2 tree exists
+ * and VEIL_CG_BLKIO for its "io" controller. */
 veil_cgroup_layout veil_cgroup_detect(uint32_t *v1_controllers, uint32_t *v2_controllers);
+/* "v1", "hybrid", "v2", "none". */
+const char *veil_cgroup_layout_name(veil_cgroup_layout layout);
 
 /* Creates the container's cgroup in every hierarchy, applies plan->writes
- * and the device rules.  On failure nothing it created is left behind. */
+ * and the device rules.  On failure nothing it created is left behind.
+ * A relative plan->path is taken relative to veil's own cgroup in each
+ * hierarchy (/proc/self/cgroup); on pure v2, like runc, relative to the
+ * parent of veil's own cgroup (which holds processes and so cannot have
+ * controllers enabled for a child).  ".." components are refused.
+ * ctx->systemd_cgroup is refused (not supported yet). */
 int veil_cgroup_create(const veil_context *ctx, const veil_cgroup_plan *plan,
                        veil_cgroup_layout layout, veil_cgroup **out, veil_error **err);
 
@@ -38,6 +47,10 @@ int veil_cgroup_open(const veil_context *ctx, const char *saved, veil_cgroup **o
  * hierarchy; saved in the container state. */
 const char *veil_cgroup_path(const veil_cgroup *cg);
 veil_cgroup_layout veil_cgroup_get_layout(const veil_cgroup *cg);
+/* The container's directory in the hierarchy of controller c
+ * (VEIL_CG_UNIFIED: the cgroup2 tree; on pure v2 every controller maps
+ * to it), or NULL when the host has no such hierarchy. */
+const char *veil_cgroup_dir(const veil_cgroup *cg, veil_cgroup_ctrl c);
 
 /* An O_PATH|O_DIRECTORY fd of the v2 cgroup directory for clone3's
  * CLONE_INTO_CGROUP, or -1 when the host is not pure v2. */
@@ -47,7 +60,8 @@ int veil_cgroup_v2_fd(const veil_cgroup *cg);
  * and, on hybrid hosts, the unified tree). */
 int veil_cgroup_add_pid(const veil_cgroup *cg, pid_t pid, veil_error **err);
 
-/* The pids in the cgroup (cgroup.procs of the main hierarchy). */
+/* The pids in the cgroup and the cgroups below it (cgroup.procs of the
+ * main hierarchy: devices on v1/hybrid, the unified tree on v2). */
 int veil_cgroup_pids(const veil_cgroup *cg, pid_t **pids, size_t *n, veil_error **err);
 
 /* Freezes (true) or thaws the cgroup, waiting until the kernel says so. */
@@ -55,14 +69,67 @@ int veil_cgroup_freeze(const veil_cgroup *cg, bool frozen, veil_error **err);
 /* Whether the cgroup is frozen now. */
 int veil_cgroup_is_frozen(const veil_cgroup *cg, bool *frozen, veil_error **err);
 
-/* Sends sig to every process in the cgroup (freeze, kill, thaw). */
+/* Sends sig to every process in the cgroup (freeze, kill, thaw; SIGKILL
+ * through cgroup.kill where the unified tree has it). */
 int veil_cgroup_kill_all(const veil_cgroup *cg, int sig, veil_error **err);
 
-/* Applies new resources (veil update); writes only what is given. */
+/* Applies new resources (veil update); writes only what is given.  The
+ * device rules are left as they are (runc does not update them either).
+ * Serialize again afterwards: controllers switched on for new writes are
+ * recorded in the saved form. */
 int veil_cgroup_update(const veil_context *ctx, veil_cgroup *cg, const veil_cgroup_plan *plan,
                        veil_error **err);
 
-/* Removes every directory veil created for the container (only those). */
+/* Removes every directory veil created for the container (only those),
+ * with any cgroup the container made below its own.  Retries briefly while
+ * exiting tasks keep a directory busy; kills nothing.  Controllers veil
+ * switched on in pre-existing cgroups are switched off again when such a
+ * cgroup has no child left besides the container's path. */
 int veil_cgroup_destroy(veil_cgroup *cg, veil_error **err);
+
+/* ---- statistics (veil events --stats) ------------------------------------- */
+
+typedef struct veil_cgroup_memory_entry {
+    uint64_t usage, max_usage, limit, failcnt; /* limit: UINT64_MAX = none */
+} veil_cgroup_memory_entry;
+
+typedef struct veil_cgroup_blkio_entry {
+    uint64_t major, minor;
+    char op[16]; /* "Read", "Write", "Sync", "Async", "Discard", "Total" */
+    uint64_t value;
+} veil_cgroup_blkio_entry;
+
+typedef struct veil_cgroup_hugetlb_stats {
+    char page_size[24]; /* "2MB" */
+    uint64_t usage, max_usage, failcnt;
+} veil_cgroup_hugetlb_stats;
+
+typedef struct veil_cgroup_stats {
+    struct {
+        uint64_t total, kernel, user; /* nanoseconds */
+        uint64_t *percpu;             /* nanoseconds per CPU (v1 only) */
+        size_t n_percpu;
+        uint64_t periods, throttled_periods, throttled_time; /* time in ns */
+    } cpu;
+    struct {
+        uint64_t cache;
+        veil_cgroup_memory_entry usage, swap, kernel, kernel_tcp;
+        veil_kv_list raw; /* memory.stat as text pairs */
+    } memory;
+    struct {
+        uint64_t current, limit; /* limit: 0 = none */
+    } pids;
+    struct {
+        veil_cgroup_blkio_entry *service_bytes, *serviced;
+        size_t n_service_bytes, n_serviced;
+    } blkio;
+    veil_cgroup_hugetlb_stats *hugetlb;
+    size_t n_hugetlb;
+} veil_cgroup_stats;
+
+/* Reads what the host's controllers report; missing controllers leave
+ * their part zero. */
+int veil_cgroup_stats_get(const veil_cgroup *cg, veil_cgroup_stats *st, veil_error **err);
+void veil_cgroup_stats_clear(veil_cgroup_stats *st);
 
 void veil_cgroup_free(veil_cgroup *cg);

@@ -45,11 +45,18 @@ void veil_cgroup_plan_clear(veil_cgroup_plan *cg)
     for (size_t i = 0; i < cg->n_writes; i++) {
         free(cg->writes[i].file);
         free(cg->writes[i].value);
+        free(cg->writes[i].alt_file);
+        free(cg->writes[i].alt_value);
     }
     free(cg->writes);
     for (size_t i = 0; i < cg->n_device_rules; i++)
         free(cg->device_rules[i].access);
     free(cg->device_rules);
+    for (size_t i = 0; i < cg->n_warnings; i++)
+        free(cg->warnings[i]);
+    free(cg->warnings);
+    cg->warnings = NULL;
+    cg->n_warnings = 0;
     cg->path = NULL;
     cg->writes = NULL;
     cg->n_writes = 0;

@@ -158,10 +158,22 @@ typedef enum veil_cgroup_ctrl {
     VEIL_CG__COUNT
 } veil_cgroup_ctrl;
 
+/* How a write is carried out (bits of veil_cgroup_write.flags). */
+#define VEIL_CGROUP_WRITE_IF_EXISTS 0x1u   /* a missing file (kernel lacks the knob) is skipped */
+#define VEIL_CGROUP_WRITE_RETRY 0x2u       /* EINVAL: retry once after the other writes (value pairs
+                                              such as quota/period or limit/memsw) */
+#define VEIL_CGROUP_WRITE_CHECK_USAGE 0x4u /* refuse a memory limit below the current usage */
+#define VEIL_CGROUP_WRITE_VERIFY 0x8u      /* read back: the kernel clamps some values silently */
+#define VEIL_CGROUP_WRITE_PARENTS 0x10u    /* also write it, top-down, to the ancestors veil created
+                                              (real-time budget must exist in every parent) */
+
 typedef struct veil_cgroup_write {
     veil_cgroup_ctrl ctrl; /* which hierarchy on v1; VEIL_CG_UNIFIED on v2 */
     char *file;            /* e.g. "memory.limit_in_bytes" */
-    char *value;
+    char *value;           /* may hold several lines; each is written on its own */
+    unsigned flags;        /* VEIL_CGROUP_WRITE_* */
+    char *alt_file;        /* when `file` does not exist, alt_value goes to alt_file (NULL: none) */
+    char *alt_value;
 } veil_cgroup_write;
 
 typedef struct veil_cgroup_plan {
@@ -172,6 +184,8 @@ typedef struct veil_cgroup_plan {
     veil_spec_device_rule *device_rules; /* effective allow/deny list, in order */
     size_t n_device_rules;
     bool has_resources; /* linux.resources was present */
+    char **warnings;    /* settings the host layout ignores (e.g. swappiness on v2) */
+    size_t n_warnings;
 } veil_cgroup_plan;
 
 /* ---- seccomp ------------------------------------------------------------ */

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* cgroup v1 specifics: cpuset initialisation and the freezer hierarchy. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cgroup/internal.h"
+#include "util/cleanup.h"
+
+static bool blank(const char *s)
+{
+    return s[strspn(s, " \n")] == '\0';
+}
+
+int veil_cg_v1_cpuset_init(const veil_cg_hier *h, veil_error **err)
+{
+    if (h->created == 0)
+        return 0;
+    /* Walk the created directories top-down: each copies its parent. */
+    char dir[4096];
+    if (snprintf(dir, sizeof(dir), "%s", h->dir) >= (int)sizeof(dir))
+        return veil_error_set(err, ENAMETOOLONG, "cgroup %s", h->dir);
+    char *cuts[64];
+    unsigned n = 0;
+    for (unsigned i = 0; i < h->created && n < 64; i++) {
+        char *slash = strrchr(dir, '/');
+        if (slash == NULL)
+            break;
+        cuts[n++] = slash;
+        *slash = '\0';
+    }
+    /* dir is now the last pre-existing ancestor; restore one level at a time */
+    while (n > 0) {
+        char parent[4096];
+        snprintf(parent, sizeof(parent), "%s", dir);
+        *cuts[--n] = '/';
+        static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+        for (size_t f = 0; f < 2; f++) {
+            _cleanup_free_ char *mine = NULL, *theirs = NULL;
+            int e = veil_cg_read(dir, files[f], &mine);
+            if (e)
+                return veil_error_set(err, e, "read %s/%s", dir, files[f]);
+            if (!blank(mine))
+                continue;
+            e = veil_cg_read(parent, files[f], &theirs);
+            if (e)
+                return veil_error_set(err, e, "read %s/%s", parent, files[f]);
+            theirs[strcspn(theirs, "\n")] = '\0';
+            if (*theirs && veil_cg_write_or_fail(dir, files[f], theirs, err) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+static void sleep_us(long us)
+{
+    struct timespec ts = {.tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000L};
+    nanosleep(&ts, NULL);
+}
+
+static int read_state(const veil_cg_hier *h, char *buf, size_t len, veil_error **err)
+{
+    _cleanup_free_ char *s = NULL;
+    int e = veil_cg_read(h->dir, "freezer.state", &s);
+    if (e)
+        return veil_error_set(err, e, "read %s/freezer.state", h->dir);
+    s[strcspn(s, "\n")] = '\0';
+    snprintf(buf, len, "%s", s);
+    return 0;
+}
+
+int veil_cg_v1_freeze(const veil_cg_hier *h, bool frozen, veil_error **err)
+{
+    const char *want = frozen ? "FROZEN" : "THAWED";
+    /* A task forking while the cgroup freezes can leave it FREEZING: the
+     * write is repeated until the kernel reports the target state. */
+    for (int i = 0; i < 4000; i++) {
+        if (i % 100 == 0 && veil_cg_write_or_fail(h->dir, "freezer.state", want, err) < 0)
+            return -1;
+        char state[32];
+        if (read_state(h, state, sizeof(state), err) < 0)
+            return -1;
+        if (strcmp(state, want) == 0)
+            return 0;
+        sleep_us(i < 100 ? 100 : 1000);
+    }
+    if (frozen)
+        veil_cg_write(h->dir, "freezer.state", "THAWED");
+    return veil_error_set(err, ETIMEDOUT, "%s %s", frozen ? "freeze" : "thaw", h->dir);
+}
+
+int veil_cg_v1_is_frozen(const veil_cg_hier *h, bool *frozen, veil_error **err)
+{
+    char state[32];
+    if (read_state(h, state, sizeof(state), err) < 0)
+        return -1;
+    *frozen = strcmp(state, "FROZEN") == 0;
+    return 0;
+}
