@@ -459,7 +459,10 @@ int veil_plan_build(const veil_spec *spec, const veil_plan_options *opts, veil_p
     if (spec->linux_ && spec->linux_->seccomp &&
         veil_plan_seccomp(spec->linux_->seccomp, &plan->seccomp, err) < 0)
         return -1;
-    /* cgroup resources: wired when plan/cgroup_resources.c lands */
+    /* called without resources too: the default device rules still apply */
+    if (veil_plan_cgroup_resources(spec->linux_ ? spec->linux_->resources : NULL, opts,
+                                   &plan->cgroup, err) < 0)
+        return -1;
 
     *out = steal_pointer(&plan);
     return 0;
