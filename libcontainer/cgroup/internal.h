@@ -21,8 +21,9 @@ typedef struct veil_cg_hier {
     unsigned created; /* trailing components of rel that veil created (0: none) */
 } veil_cg_hier;
 
-/* A controller veil switched on in the subtree_control of a cgroup that
- * existed before; switched off again when that cgroup has no children left. */
+/* Controllers veil switched on in the subtree_control of a cgroup that
+ * existed before (by this container or, per the cgroup's veil marker, by
+ * another one); switched off when that cgroup has no other child left. */
 typedef struct veil_cg_enabled {
     char *dir;
     uint32_t ctrls;

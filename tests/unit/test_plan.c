@@ -778,8 +778,9 @@ START_TEST(test_to_json_cgroup_and_seccomp)
     fixture_init(&f);
     veil_plan *p = build_ok(&f);
     p->cgroup.writes = calloc(1, sizeof(*p->cgroup.writes));
-    p->cgroup.writes[0] = (veil_cgroup_write){VEIL_CG_MEMORY, strdup("memory.limit_in_bytes"),
-                                               strdup("1048576")};
+    p->cgroup.writes[0] = (veil_cgroup_write){.ctrl = VEIL_CG_MEMORY,
+                                               .file = strdup("memory.limit_in_bytes"),
+                                               .value = strdup("1048576")};
     p->cgroup.n_writes = 1;
     p->cgroup.device_rules = calloc(1, sizeof(*p->cgroup.device_rules));
     p->cgroup.device_rules[0] = (veil_spec_device_rule){.allow = false, .access = strdup("rwm")};
