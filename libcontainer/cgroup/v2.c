@@ -144,7 +144,8 @@ int veil_cg_v2_enable(veil_cgroup *cg, veil_cg_hier *h, uint32_t needed, uint32_
         if (existed)
             marker_get(dir, &marked);
         uint32_t mine = marked;
-        uint32_t todo = (needed | (wanted & avail)) & ~on;
+        /* a cgroup that was there before gets only what the settings need */
+        uint32_t todo = (needed | (existed ? 0 : wanted & avail)) & ~on;
         /* on already, by another veil container: this one shares the undo */
         uint32_t shared = (needed | wanted) & on & marked;
         for (int c = 0; c < VEIL_CG__COUNT; c++)

@@ -300,8 +300,18 @@ v1_tests() {
 	t pids "$S"; is "$out" "" "no pids left"
 	must "destroy" destroy "$S"
 	is "$(leftovers)" "" "no directory left"
-	[ -n "$U" ] && is "$(cat $CG/unified/cgroup.subtree_control)" "$root_subtree" "unified root subtree_control as found"
-	[ -n "$U" ] && { t marker $CG/unified; is "$out" "" "no marker left"; }
+	if [ -n "$U" ]; then
+		# other cgroups in the unified root (a concurrent run, another runtime)
+		# keep veil's controllers on by design: only check when there are none
+		local others
+		others=$(find $CG/unified -mindepth 1 -maxdepth 1 -type d | grep -v "/$PFX" | head -3 | tr '\n' ' ')
+		if [ -z "$others" ]; then
+			is "$(cat $CG/unified/cgroup.subtree_control)" "$root_subtree" "unified root subtree_control as found"
+			t marker $CG/unified; is "$out" "" "no marker left"
+		else
+			skip "unified root subtree_control as found" "other cgroups there: $others"
+		fi
+	fi
 }
 
 # Two containers need a controller veil switches on in a shared ancestor:
