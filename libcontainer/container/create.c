@@ -203,8 +203,10 @@ static veil_state_record *new_record(const veil_plan *plan, const char *bundle)
     return rec;
 }
 
+/* The plan, and linux.resources as JSON for the state (`update` merges
+ * into it). */
 static int load_plan(const veil_context *ctx, const veil_create_options *opts, const char *bundle,
-                     veil_plan **plan, veil_error **err)
+                     veil_plan **plan, char **resources, veil_error **err)
 {
     _cleanup_free_ char *config = NULL;
     if (asprintf(&config, "%s/config.json", bundle) < 0)
@@ -224,6 +226,12 @@ static int load_plan(const veil_context *ctx, const veil_create_options *opts, c
     if (!ctx->no_cgroups)
         po.cgroup_layout = veil_cgroup_detect(&po.v1_controllers, &po.v2_controllers);
     int r = veil_plan_build(spec, &po, plan, err);
+    if (r == 0 && spec->linux_ && spec->linux_->resources &&
+        (*resources = veil_spec_resources_to_json(spec->linux_->resources, NULL, err)) == NULL) {
+        veil_plan_free(*plan);
+        *plan = NULL;
+        r = -1;
+    }
     veil_spec_free(spec);
     if (r < 0)
         return -1;
@@ -334,7 +342,8 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     if (bundle == NULL)
         return -1;
     veil_plan *plan = NULL;
-    if (load_plan(ctx, opts, bundle, &plan, err) < 0)
+    _cleanup_free_ char *resources = NULL;
+    if (load_plan(ctx, opts, bundle, &plan, &resources, err) < 0)
         return -1;
     create_job j = {.ctx = ctx, .id = opts->id, .dirfd = -1, .console_fd = -1, .fifo_fd = -1,
                     .listener_fd = -1};
@@ -344,6 +353,8 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     int r = prepare_job(&j, plan, opts, keep_pty, err);
     if (r == 0 && (rec = new_record(plan, bundle)) == NULL)
         r = veil_error_set(err, ENOMEM, "create");
+    if (r == 0)
+        rec->resources = steal_pointer(&resources);
     if (r == 0) {
         if (j.cgroup) {
             rec->cgroup = veil_cgroup_serialize(j.cgroup);
