@@ -5,7 +5,7 @@
 set -eu
 want="build-essential cmake pkg-config libyajl-dev libcap-dev libseccomp-dev libmnl-dev busybox-static"
 if [ "${1:-build}" = test ]; then
-	want="$want check python3 python3-jsonschema clang iproute2 procps util-linux"
+	want="$want check python3 python3-jsonschema jq clang iproute2 procps util-linux"
 fi
 missing=""
 for p in $want; do

@@ -302,6 +302,17 @@ const char *veil_cgroup_dir(const veil_cgroup *cg, veil_cgroup_ctrl c)
     return h ? h->dir : NULL;
 }
 
+const char *veil_cgroup_dir_at(const veil_cgroup *cg, const char *mount)
+{
+    struct stat want, st;
+    if (stat(mount, &want) < 0)
+        return NULL;
+    for (size_t i = 0; i < cg->n; i++)
+        if (stat(cg->h[i].mount, &st) == 0 && st.st_dev == want.st_dev)
+            return cg->h[i].dir;
+    return NULL;
+}
+
 /* ---- creation ------------------------------------------------------------------- */
 
 static int resolve(veil_cgroup *cg, const char *path, bool relative, veil_error **err)

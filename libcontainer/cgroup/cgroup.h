@@ -52,6 +52,11 @@ veil_cgroup_layout veil_cgroup_get_layout(const veil_cgroup *cg);
  * to it), or NULL when the host has no such hierarchy. */
 const char *veil_cgroup_dir(const veil_cgroup *cg, veil_cgroup_ctrl c);
 
+/* The container's directory in the hierarchy mounted at `mount` (matched
+ * by device, so "cpu" and "cpu,cpuacct" both work), or NULL.  Relative
+ * cgroup paths differ per hierarchy on v1. */
+const char *veil_cgroup_dir_at(const veil_cgroup *cg, const char *mount);
+
 /* An O_PATH|O_DIRECTORY fd of the v2 cgroup directory for clone3's
  * CLONE_INTO_CGROUP, or -1 when the host is not pure v2. */
 int veil_cgroup_v2_fd(const veil_cgroup *cg);

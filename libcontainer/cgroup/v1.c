@@ -16,22 +16,27 @@ static bool blank(const char *s)
 
 int veil_cg_v1_cpuset_init(const veil_cg_hier *h, veil_error **err)
 {
-    if (h->created == 0)
-        return 0;
-    /* Walk the created directories top-down: each copies its parent. */
+    /* Walk from the mount down to the container's directory: each one with
+     * an empty cpuset copies its parent's, whether veil made it or not (a
+     * cpuset made by plain mkdir is empty too, and its children then accept
+     * no process; runc fills those the same way).  Filled ones are left. */
     char dir[4096];
     if (snprintf(dir, sizeof(dir), "%s", h->dir) >= (int)sizeof(dir))
         return veil_error_set(err, ENAMETOOLONG, "cgroup %s", h->dir);
+    size_t mlen = strlen(h->mount);
     char *cuts[64];
     unsigned n = 0;
-    for (unsigned i = 0; i < h->created && n < 64; i++) {
-        char *slash = strrchr(dir, '/');
-        if (slash == NULL)
+    for (char *p = dir + strlen(dir); n < 64;) {
+        char *slash = p;
+        while (slash >= dir + mlen && *slash != '/')
+            slash--;
+        if (slash < dir + mlen)
             break;
         cuts[n++] = slash;
         *slash = '\0';
+        p = slash - 1;
     }
-    /* dir is now the last pre-existing ancestor; restore one level at a time */
+    /* dir is now the mount; restore one level at a time */
     while (n > 0) {
         char parent[4096];
         snprintf(parent, sizeof(parent), "%s", dir);

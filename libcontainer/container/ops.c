@@ -155,6 +155,23 @@ static int signal_all(const veil_context *ctx, const veil_state_record *rec, int
     return r;
 }
 
+/* Signals what is left in the cgroup of a stopped container; returns how
+ * many processes there were. */
+static size_t signal_leftovers(const veil_context *ctx, const veil_state_record *rec, int sig)
+{
+    veil_cgroup *cg = NULL;
+    veil_error *e = NULL;
+    pid_t *pids = NULL;
+    size_t n = 0;
+    if (rec->cgroup && veil_cgroup_open(ctx, rec->cgroup, &cg, &e) == 0 &&
+        veil_cgroup_pids(cg, &pids, &n, &e) == 0 && n > 0 && veil_cgroup_kill_all(cg, sig, &e) < 0)
+        veil_log(ctx, VEIL_LOG_WARNING, "kill %s: %s", rec->id, e->msg);
+    veil_error_free(e);
+    free(pids);
+    veil_cgroup_free(cg);
+    return n;
+}
+
 static int signal_init(const veil_state_record *rec, int sig, veil_error **err)
 {
     _cleanup_close_ int pidfd = open_init(rec);
@@ -187,11 +204,17 @@ int veil_container_kill(const veil_context *ctx, const char *id, int sig, bool a
     if (veil_container_open_record(ctx, id, true, &dirfd, &rec, err) < 0)
         return -1;
     veil_status st = veil_container_status(ctx, dirfd, rec);
+    bool via_cgroup = all || (sig == SIGKILL && !rec->pidns_private);
     int r = 0;
     if (st == VEIL_STATUS_STOPPED) {
-        if (!all)
+        /* init is gone, but without a pid namespace of its own its
+         * children may live on in the cgroup: those are signalled (runc) */
+        size_t left = 0;
+        if (via_cgroup)
+            left = signal_leftovers(ctx, rec, sig);
+        if (left == 0 && !all)
             r = veil_error_set(err, 0, "container not running");
-    } else if (all || (sig == SIGKILL && !rec->pidns_private)) {
+    } else if (via_cgroup) {
         /* everything in the cgroup; init first so a private pid ns dies whole */
         veil_error *ignored = NULL;
         signal_init(rec, sig, &ignored);
@@ -232,6 +255,13 @@ int veil_container_do_destroy(const veil_context *ctx, int dirfd, veil_state_rec
             return veil_error_set(err, ETIMEDOUT, "container %s: init did not exit after SIGKILL",
                                   rec->id);
         }
+    } else if (cg && !rec->pidns_private) {
+        /* init's children outlive it without a pid namespace of their own;
+         * delete removes everything (runc kills them here too) */
+        veil_error *e = NULL;
+        if (veil_cgroup_kill_all(cg, SIGKILL, &e) < 0)
+            veil_debug(ctx, "delete %s: %s", rec->id, e->msg);
+        veil_error_free(e);
     }
     if (rec->poststop.n) {
         _cleanup_free_ char *state = veil_state_hook_json(rec, VEIL_STATUS_STOPPED);

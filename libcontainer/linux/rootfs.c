@@ -15,6 +15,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "linux/linux.h"
 #include "linux/mount_util.h"
 #include "util/cleanup.h"
@@ -195,8 +196,15 @@ static int mount_cgroup(int rootfd, const veil_mount_step *m, const veil_child_a
         }
         if (de->d_type != DT_DIR)
             continue;
-        snprintf(host, sizeof(host), "%s/%s%s", VEIL_HOST_CGROUP_ROOT, de->d_name,
-                 a->cgroup_path ? a->cgroup_path : "");
+        snprintf(host, sizeof(host), "%s/%s", VEIL_HOST_CGROUP_ROOT, de->d_name);
+        /* relative cgroup paths differ per hierarchy: ask the cgroup */
+        const char *mine = a->opts && a->opts->cgroup ? veil_cgroup_dir_at(a->opts->cgroup, host)
+                                                      : NULL;
+        if (mine)
+            snprintf(host, sizeof(host), "%s", mine);
+        else
+            snprintf(host, sizeof(host), "%s/%s%s", VEIL_HOST_CGROUP_ROOT, de->d_name,
+                     a->cgroup_path ? a->cgroup_path : "");
         _cleanup_close_ int src = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (src < 0)
             continue; /* a hierarchy the container has no cgroup in */
