@@ -317,6 +317,59 @@ START_TEST(test_version_and_unknown)
 }
 END_TEST
 
+/* pause, resume, update, ps, events: what is decided before a container is
+ * looked at, and runc's words for a missing one. */
+START_TEST(test_cgroup_commands_args)
+{
+    char *root = make_dir();
+    static const struct {
+        char *argv[8];
+        const char *err;
+    } cases[] = {
+        {{"veil", "--root", NULL, "pause", "nope"}, "container nope does not exist"},
+        {{"veil", "--root", NULL, "resume", "nope"}, "container nope does not exist"},
+        {{"veil", "--root", NULL, "ps", "-f", "json", "nope"}, "container nope does not exist"},
+        {{"veil", "--root", NULL, "events", "--stats", "nope"}, "container nope does not exist"},
+        {{"veil", "--root", NULL, "update", "--pids-limit", "5", "nope"},
+         "container nope does not exist"},
+        {{"veil", "--root", NULL, "update", "--memory", "12x", "nope"},
+         "invalid value for memory: invalid suffix: 'x'"},
+        {{"veil", "--root", NULL, "update", "--cpu-quota", "1.5", "nope"},
+         "invalid value for cpu-quota: parsing \"1.5\": invalid syntax"},
+        {{"veil", "--root", NULL, "events", "--interval", "0", "nope"},
+         "duration interval must be greater than 0"},
+        {{"veil", "--root", NULL, "events", "--interval", "5x", "nope"},
+         "invalid value for --interval: unknown unit \"x\""},
+        {{"veil", "--root", NULL, "ps", "-f", "xml", "nope"}, "invalid format option \"xml\""},
+        {{"veil", "--root", NULL, "ps"}, "\"ps\" requires a minimum of 1 argument(s)"},
+        {{"veil", "--root", NULL, "pause", "a", "b"}, "\"pause\" requires exactly 1 argument(s)"},
+        {{"veil", "--root", NULL, "update", "--resources", "/nonexistent", "nope"},
+         "open /nonexistent: No such file or directory"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        char *argv[8];
+        memcpy(argv, cases[i].argv, sizeof(argv));
+        argv[2] = root;
+        run_result r = run_veil("/", argv);
+        ck_assert_msg(r.status == 1, "%s %s: status %d", argv[3], argv[4], r.status);
+        ck_assert_msg(strstr(r.err, cases[i].err), "%s %s: %s", argv[3], argv[4], r.err);
+        run_free(&r);
+    }
+    /* the flag set is runc's */
+    run_result r = run_veil("/", ARGV("update", "--help"));
+    ck_assert_int_eq(r.status, 0);
+    static const char *const flags[] = {
+        "--resources", "--blkio-weight", "--cpu-period", "--cpu-quota", "--cpu-burst",
+        "--cpu-share", "--cpu-rt-period", "--cpu-rt-runtime", "--cpuset-cpus", "--cpuset-mems",
+        "--memory ", "--memory-reservation", "--memory-swap", "--pids-limit", "--l3-cache-schema",
+        "--mem-bw-schema", "--cpu-idle"};
+    for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+        ck_assert_msg(strstr(r.out, flags[i]), "update --help lacks %s", flags[i]);
+    run_free(&r);
+    remove_dir(root);
+}
+END_TEST
+
 static Suite *cli_suite(void)
 {
     Suite *s = suite_create("cli");
@@ -326,6 +379,7 @@ static Suite *cli_suite(void)
     tcase_add_test(t, test_plan_errors);
     tcase_add_test(t, test_features);
     tcase_add_test(t, test_version_and_unknown);
+    tcase_add_test(t, test_cgroup_commands_args);
     suite_add_tcase(s, t);
     return s;
 }
