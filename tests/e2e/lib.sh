@@ -36,7 +36,7 @@ need python3 script timeout
 
 # Directories the engines create outside $T whatever they are told; removed
 # at the end when they did not exist before.
-_host_paths="/run/containerd /var/lib/containers /run/libpod /run/containers /run/netns /var/lib/cni"
+_host_paths="/run/containerd /var/lib/containers /run/libpod /run/containers /run/netns /var/lib/cni /run/runc"
 _host_new=""
 for _p in $_host_paths; do [ -e "$_p" ] || _host_new="$_host_new $_p"; done
 unset _p
