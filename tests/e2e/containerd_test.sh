@@ -73,7 +73,7 @@ diag "$(containerd --version)"
 diag "$("$VEIL" --version | head -1)"
 
 # ---- the contrib snippet parses and names veil ---------------------------------------------
-sed "s|/usr/local/bin/veil|$VEIL|" "$SRC_DIR/contrib/containerd/veil.toml" >"$CTD/snippet.toml"
+sed "s|/usr/local/sbin/veil|$VEIL|" "$SRC_DIR/contrib/containerd/veil.toml" >"$CTD/snippet.toml"
 printf 'version = 2\nimports = ["%s"]\n' "$CTD/snippet.toml" >"$CTD/with-snippet.toml"
 dump=$(containerd --config "$CTD/with-snippet.toml" config dump 2>&1)
 has "$dump" "BinaryName = \"$VEIL\"" "contrib/containerd/veil.toml: containerd reads BinaryName"
