@@ -33,6 +33,7 @@ cgroup_of() { echo "/sys/fs/cgroup/$1/$NS/$2"; }
 # ---- containerd ----------------------------------------------------------------------
 ctd_stop() {
 	local c
+	[ -n "${VEIL_E2E_KEEP_LOG:-}" ] && cp "$CTD/containerd.log" "$VEIL_E2E_KEEP_LOG"
 	if [ -S "$CTD_SOCK" ]; then
 		for c in $(ctrc task ls -q 2>/dev/null); do
 			ctrc task kill -s KILL "$c" >/dev/null 2>&1
@@ -125,7 +126,7 @@ has "$out" both-tty "ctr run -t: stdin and stdout are the terminal"
 
 # ---- a long-running container: state, exec, ps, pause/resume --------------------------------
 cid=$(id long)
-capture crun_ -d "$cid" sh -c 'echo up; exec sleep 1000'
+capture crun_ -d --memory-limit=33554432 "$cid" sh -c 'echo up; exec sleep 1000'
 ok $rc "ctr run -d" "$err"
 wait_for 10 test "$(task_status "$cid")" = RUNNING
 is "$(task_status "$cid")" RUNNING "ctr task ls: RUNNING"
@@ -137,6 +138,11 @@ is "$("$VEIL" --root "$ROOT" state "$cid" 2>/dev/null | python3 -c 'import json,
 has "$(cat "/proc/$pid/cgroup" 2>/dev/null)" ":pids:/$NS/$cid" "init is in the container's cgroup"
 is "$(cat "$CTD/state/io.containerd.runtime.v2.task/$NS/$cid/log.json" 2>/dev/null)" "" \
 	"a successful create and start write nothing to log.json"
+
+# the shim loads init's cgroups itself (no veil events): metrics come from there
+capture ctrc task metrics "$cid"
+has "$out" "memory.limit_in_bytes    33554432" "ctr task metrics: the shim found init's memory cgroup"
+has "$out" "pids.current             1" "ctr task metrics: ... and its pids cgroup"
 
 if has_cmd exec; then
 	capture ctrc task exec --exec-id e1 "$cid" sh -c 'echo in-exec; cat /proc/1/cmdline | tr "\0" " "; exit 4'
@@ -216,6 +222,11 @@ has "$err" 'OCI runtime create failed: exec: "nonexistent-cmd": executable file 
 capture crun_ --rm "$(id bad2)" /no/such/file
 has "$err" "stat /no/such/file: No such file or directory" "a missing absolute path: the errno text the libc way"
 is "$(ctrc container ls -q | grep -c bad)" 0 "the failed containers are gone"
+
+# ---- what the shim said about veil ---------------------------------------------------------
+# log.json it could not parse, or cgroups of init it could not load or watch
+bad=$(grep -aE 'level=(warning|error)' "$CTD/containerd.log" | grep -aiE 'unable to retrieve OCI runtime error|cgroup' | head -5)
+is "$bad" "" "the shim read every log.json and loaded every init's cgroups (no warning)"
 
 # ---- timing ---------------------------------------------------------------------------------
 total=0

@@ -216,6 +216,15 @@ else
 	pass "# SKIP podman pause/unpause: veil has no pause command yet"
 fi
 
+if has_cmd update; then
+	capture pm update --memory 48m c1
+	ok $rc "podman update --memory (veil update --resources FILE)" "$err"
+	is "$(cat "/sys/fs/cgroup/memory/$CG_PARENT/libpod-$cid/memory.limit_in_bytes" 2>/dev/null)" 50331648 \
+		"the new limit is in the container's cgroup"
+else
+	pass "# SKIP podman update: veil has no update command yet"
+fi
+
 # stop timeout: SIGTERM is ignored, SIGKILL after 1 s
 timed ms pm stop -t 1 c1 >/dev/null 2>&1
 is "$(pm_state c1)" exited "podman stop -t 1 of a container that ignores SIGTERM"
