@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * create: config -> plan -> state directory, cgroup, seccomp program, exec
- * fifo -> init cloned and driven to READY -> state.json and pid file.  Any
+ * socket -> init cloned and driven to READY -> state.json and pid file.  Any
  * failure undoes what was made: no state directory, cgroup or process is
  * left behind.
  */
@@ -191,6 +191,7 @@ static veil_state_record *new_record(const veil_plan *plan, const char *bundle)
             rec->annotations.n++;
         }
     }
+    rec->no_process = plan->process == NULL;
     rec->pidns_private = false;
     for (size_t i = 0; i < plan->n_namespaces; i++)
         if (plan->namespaces[i].type == VEIL_NS_PID && plan->namespaces[i].path == NULL)
@@ -255,7 +256,7 @@ typedef struct create_job {
     bool made_state;
     veil_cgroup *cgroup;
     veil_seccomp_prog *seccomp;
-    int console_fd, fifo_fd, listener_fd;
+    int console_fd, start_fd, listener_fd;
 } create_job;
 
 static void job_undo(create_job *j)
@@ -276,12 +277,12 @@ static void job_close(create_job *j)
 {
     if (j->console_fd >= 0)
         close(j->console_fd);
-    if (j->fifo_fd >= 0)
-        close(j->fifo_fd);
+    if (j->start_fd >= 0)
+        close(j->start_fd);
     if (j->listener_fd >= 0)
         close(j->listener_fd);
     veil_seccomp_prog_free(j->seccomp);
-    j->console_fd = j->fifo_fd = j->listener_fd = -1;
+    j->console_fd = j->start_fd = j->listener_fd = -1;
     j->seccomp = NULL;
 }
 
@@ -314,12 +315,8 @@ static int prepare_job(create_job *j, const veil_plan *plan, const veil_create_o
     if (!ctx->no_cgroups && veil_cgroup_create(ctx, &plan->cgroup, veil_cgroup_detect(NULL, NULL),
                                                &j->cgroup, err) < 0)
         return -1;
-    if (mkfifoat(j->dirfd, VEIL_EXEC_FIFO, 0600) < 0)
-        return veil_error_set(err, errno, "create the exec fifo");
-    j->fifo_fd = openat(j->dirfd, VEIL_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (j->fifo_fd < 0)
-        return veil_error_set(err, errno, "open the exec fifo");
-    return 0;
+    j->start_fd = veil_start_listen(j->dirfd, err);
+    return j->start_fd < 0 ? -1 : 0;
 }
 
 int veil_container_do_create(const veil_context *ctx, const veil_create_options *opts,
@@ -336,7 +333,7 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     veil_plan *plan = NULL;
     if (load_plan(ctx, opts, bundle, &plan, err) < 0)
         return -1;
-    create_job j = {.ctx = ctx, .id = opts->id, .dirfd = -1, .console_fd = -1, .fifo_fd = -1,
+    create_job j = {.ctx = ctx, .id = opts->id, .dirfd = -1, .console_fd = -1, .start_fd = -1,
                     .listener_fd = -1};
     veil_state_record *rec = NULL;
     struct hook_state_ctx hs = {0};
@@ -357,7 +354,7 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
             .id = opts->id,
             .cgroup = j.cgroup,
             .seccomp = j.seccomp,
-            .fifo_fd = j.fifo_fd,
+            .start_fd = j.start_fd,
             .console_fd = j.console_fd,
             .keep_pty = keep_pty && !opts->console_socket,
             .seccomp_listener_fd = j.listener_fd,
