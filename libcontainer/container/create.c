@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <linux/capability.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -204,6 +206,31 @@ static veil_state_record *new_record(const veil_plan *plan, const char *bundle)
     return rec;
 }
 
+/* Capabilities veil itself lacks cannot be granted: the spec says not to
+ * fail for them, so drop them from every set with a warning. */
+static void clamp_caps(const veil_context *ctx, veil_plan *plan)
+{
+    if (plan->process == NULL)
+        return;
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &hdr, data) < 0)
+        return;
+    uint64_t have = (uint64_t)data[0].permitted | ((uint64_t)data[1].permitted << 32);
+    veil_plan_caps *c = &plan->process->caps;
+    uint64_t want = c->bounding | c->effective | c->permitted | c->inheritable | c->ambient;
+    uint64_t missing = want & ~have;
+    for (int cap = 0; cap < 64; cap++)
+        if (missing & (1ULL << cap))
+            veil_log(ctx, VEIL_LOG_WARNING, "capability %s is not available to veil, not granted",
+                     veil_cap_name(cap) ? veil_cap_name(cap) : "?");
+    c->bounding &= have;
+    c->effective &= have;
+    c->permitted &= have;
+    c->inheritable &= have;
+    c->ambient &= have;
+}
+
 static int load_plan(const veil_context *ctx, const veil_create_options *opts, const char *bundle,
                      veil_plan **plan, veil_error **err)
 {
@@ -230,6 +257,7 @@ static int load_plan(const veil_context *ctx, const veil_create_options *opts, c
         return -1;
     for (size_t i = 0; i < (*plan)->n_warnings; i++)
         veil_log(ctx, VEIL_LOG_WARNING, "%s", (*plan)->warnings[i]);
+    clamp_caps(ctx, *plan);
     return 0;
 }
 
