@@ -83,8 +83,9 @@ int veil_cgroup_update(const veil_context *ctx, veil_cgroup *cg, const veil_cgro
 /* Removes every directory veil created for the container (only those),
  * with any cgroup the container made below its own.  Retries briefly while
  * exiting tasks keep a directory busy; kills nothing.  Controllers veil
- * switched on in pre-existing cgroups are switched off again when such a
- * cgroup has no child left besides the container's path. */
+ * switched on in pre-existing cgroups (marked there as veil's) are switched
+ * off again by the last veil container below them, once such a cgroup has
+ * no other child. */
 int veil_cgroup_destroy(veil_cgroup *cg, veil_error **err);
 
 /* ---- statistics (veil events --stats) ------------------------------------- */

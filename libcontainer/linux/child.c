@@ -22,6 +22,7 @@
 
 #include "linux/linux.h"
 #include "linux/seccomp.h"
+#include "state/state.h"
 #include "util/cleanup.h"
 
 #ifndef CLOSE_RANGE_CLOEXEC
@@ -31,13 +32,19 @@
 #define KEYCTL_JOIN_SESSION_KEYRING 1
 #endif
 
+/* After READY the runtime is gone: errors go to the `start` that woke us
+ * (it prints them) and to our stderr. */
+static int start_conn = -1;
+
 static _Noreturn void fail(int sync_fd, veil_error *err)
 {
     const char *msg = err && err->msg ? err->msg : "container init failed";
-    if (sync_fd >= 0)
+    if (sync_fd >= 0) {
         veil_sync_send(sync_fd, VEIL_SYNC_ERROR, msg, strnlen(msg, VEIL_SYNC_MAX_PAYLOAD), -1);
-    else
+    } else {
+        veil_start_report(start_conn, msg);
         dprintf(2, "veil: %s\n", msg);
+    }
     _exit(1);
 }
 
@@ -100,33 +107,6 @@ static char *hook_state(veil_child_args *a)
     return s ? strdup(s) : NULL;
 }
 
-/* Blocks until `start` writes the exec fifo. */
-static int wait_for_start(int fifo_fd, veil_error **err)
-{
-    for (;;) {
-        struct pollfd pfd = {.fd = fifo_fd, .events = POLLIN};
-        int r = poll(&pfd, 1, -1);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            return veil_error_set(err, errno, "wait for start");
-        }
-        char c;
-        ssize_t n = read(fifo_fd, &c, 1);
-        if (n == 1)
-            return 0;
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n == 0) {
-            /* a writer came and went without a byte: keep waiting */
-            struct timespec ts = {0, 1000000};
-            nanosleep(&ts, NULL);
-            continue;
-        }
-        return veil_error_set(err, errno, "read the exec fifo");
-    }
-}
-
 static int cmp_int(const void *a, const void *b)
 {
     return *(const int *)a - *(const int *)b;
@@ -140,7 +120,7 @@ static void close_other_fds(const veil_child_args *a, unsigned from)
     int keep[16];
     size_t n = 0;
     keep[n++] = a->sync_fd;
-    keep[n++] = a->opts->fifo_fd;
+    keep[n++] = a->opts->start_fd;
     keep[n++] = a->opts->seccomp_listener_fd;
     for (int i = 0; i < 8; i++)
         keep[n++] = a->ns_fds[i];
@@ -249,8 +229,14 @@ _Noreturn void veil_child_main(veil_child_args *a)
     CHECK(veil_rootfs_finalize(plan, &err));
 
     if (proc == NULL) {
-        veil_error_set(&err, 0, "config.json has no process to run");
-        fail(sync_fd, err);
+        /* no process (allowed by the spec until start): ready, then nothing;
+         * `start` fails and kills us */
+        CHECK(veil_sync_send(sync_fd, VEIL_SYNC_READY, NULL, 0, -1) < 0
+                  ? veil_error_set(&err, errno, "sync with the runtime")
+                  : 0);
+        close(sync_fd);
+        for (;;)
+            pause();
     }
     if (proc->terminal) {
         int master = -1;
@@ -292,8 +278,10 @@ _Noreturn void veil_child_main(veil_child_args *a)
     close(sync_fd);
     sync_fd = -1;
 
-    CHECK(wait_for_start(a->opts->fifo_fd, &err));
-    close(a->opts->fifo_fd);
+    start_conn = veil_start_accept(a->opts->start_fd, &err);
+    if (start_conn < 0)
+        fail(sync_fd, err);
+    close(a->opts->start_fd);
     if (plan->hooks[VEIL_HOOK_START_CONTAINER].n)
         CHECK(veil_hooks_run(a->ctx, &plan->hooks[VEIL_HOOK_START_CONTAINER], "startContainer",
                              start_state, &err));

@@ -5,7 +5,7 @@
  * container's init directly with its namespaces (no re-exec of veil); the
  * two talk over a SOCK_SEQPACKET socketpair with typed, length-checked
  * messages (sync.c).  Init sets up the rootfs, pivots, reports ready, then
- * waits on the exec fifo until `start`.
+ * waits on the start socket (state/sync.c) until `start`.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -51,7 +51,7 @@ typedef struct veil_spawn_options {
     const char *id;
     struct veil_cgroup *cgroup;           /* NULL: no cgroups */
     const struct veil_seccomp_prog *seccomp; /* NULL: none */
-    int fifo_fd;                          /* exec.fifo read end, kept by init */
+    int start_fd;                         /* listening start socket, kept by init */
     int console_fd;                       /* connected --console-socket, or -1 */
     bool keep_pty;                        /* run: keep the master for proxying */
     int seccomp_listener_fd;              /* connected listenerPath socket, or -1 */

@@ -421,13 +421,15 @@ static int plan_mount(const veil_spec_mount *sm, size_t index, const veil_plan_o
         m->source = veil_path_join(plan->bundle, sm->source);
         if (m->type == NULL || m->source == NULL)
             return veil_error_set(err, ENOMEM, "plan mounts");
-        /* the kernel ignores data on a bind mount; refuse it rather than
-         * silently drop it (as runc does) */
-        if (m->data)
-            return veil_plan_invalid(err,
-                                     "%s: bind mounts cannot have any filesystem-specific options "
-                                     "applied (\"%s\")",
-                                     where, m->data);
+        /* the kernel ignores data on a bind mount: drop it, and say so (runc
+         * 1.1 passes it on silently, newer runc refuses the config) */
+        if (m->data) {
+            if (veil_plan_warn(plan, "%s: filesystem options \"%s\" have no effect on a bind mount, ignored",
+                               where, m->data) < 0)
+                return veil_error_set(err, ENOMEM, "plan mounts");
+            free(m->data);
+            m->data = NULL;
+        }
     } else {
         if (type == NULL)
             return veil_plan_invalid(err, "%s: type is required for a non-bind mount", where);

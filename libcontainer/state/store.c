@@ -141,6 +141,8 @@ int veil_state_write(int dirfd, const veil_state_record *rec, veil_error **err)
         vj_w_kstr(w, "cgroup", rec->cgroup);
     vj_w_kbool(w, "pidnsPrivate", rec->pidns_private);
     vj_w_kbool(w, "started", rec->started);
+    if (rec->no_process)
+        vj_w_kbool(w, "noProcess", true);
     write_hooks(w, "poststart", &rec->poststart);
     write_hooks(w, "poststop", &rec->poststop);
     vj_w_object_close(w);
@@ -226,6 +228,8 @@ int veil_state_read(int dirfd, veil_state_record **out, veil_error **err)
     rec->pidns_private = b && b->type == VJ_BOOL && b->u.boolean;
     b = vj_get(doc, "started");
     rec->started = b && b->type == VJ_BOOL && b->u.boolean;
+    b = vj_get(doc, "noProcess");
+    rec->no_process = b && b->type == VJ_BOOL && b->u.boolean;
     const vj_node *ann = vj_get(doc, "annotations");
     if (ann && ann->type == VJ_OBJECT && ann->u.object.len > 0) {
         rec->annotations.items = calloc(ann->u.object.len, sizeof(veil_kv));

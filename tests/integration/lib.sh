@@ -18,10 +18,11 @@ set -u
 
 VEIL=${VEIL:?set VEIL to the veil binary}
 T=$(mktemp -d /tmp/veil-itest.XXXXXX)
+chmod 755 "$T" # a container root in a user namespace must reach its bundle
 ROOT=$T/root
 TESTNAME=$(basename "$0" .sh)
-n=0
-failed=0
+TAP_N=0
+TAP_FAILED=0
 out="" err="" rc=0
 
 if [ "$(id -u)" != 0 ]; then
@@ -41,9 +42,9 @@ fi
 mounts_before=$(wc -l </proc/self/mountinfo)
 
 # ---- TAP ---------------------------------------------------------------------------
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
+pass() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
 fail() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+	TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $1"
 	shift; local l; for l in "$@"; do printf '#   %s\n' "$l"; done
 }
 is() { # got want description
@@ -179,8 +180,8 @@ done_testing() {
 	local cg
 	cg=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$ID_PREFIX*" 2>/dev/null)
 	is "$cg" "" "no cgroup left"
-	echo "1..$n"
+	echo "1..$TAP_N"
 	rm -rf "$T"
-	[ "$failed" = 0 ]
+	[ "$TAP_FAILED" = 0 ]
 	exit $?
 }
