@@ -138,6 +138,10 @@ has "$out" "touch: /x: Read-only file system" "--read-only: the rootfs is read-o
 has "$out" "touch: /ro/y: Read-only file system" "a :ro volume is read-only"
 has "$out" tmp-writable "--read-only keeps a writable /tmp (podman's tmpfs)"
 
+# ---- extra fds (conmon passes --preserve-fds) ---------------------------------------------------
+out=$(pmrun --rm --preserve-fds 1 "$IMAGE" sh -c 'cat <&3' 3<"$T/vol/in" 2>"$T/.err")
+is "$out" from-host "podman run --preserve-fds 1: fd 3 reaches the container (veil create --preserve-fds)" "$(cat "$T/.err")"
+
 # ---- memory and pids limits ----------------------------------------------------------------
 capture pmrun --rm -m 32m --pids-limit 20 "$IMAGE" sh -c '
 	cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max
