@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# exec: a new process in a running container, runc's semantics.
+. "$(dirname "$0")/lib.sh"
+
+TOOLS=${VEIL_TOOLS:?set VEIL_TOOLS to the directory of the test tools}
+veil() { "$VEIL" --root "$ROOT" "$@"; }
+# field NAME: the value of "NAME:" in the given /proc/<pid>/status text
+field() { sed -n "s/^$1:[[:space:]]*//p"; }
+
+bundle b sleep 1000
+cfg b 'c["root"]["readonly"] = False'
+cid=$(id c1)
+veil_ok "run --detach the container" run --detach --bundle "$T/b" "$cid"
+init=$(pid_of "$cid")
+
+# ---- the process, its status and output ------------------------------------------
+run_veil exec "$cid" sh -c 'echo out; echo err >&2; exit 7'
+is "$rc" 7 "exec exits with the process's status"
+is "$out" out "the process's stdout is exec's"
+is "$err" err "the process's stderr is exec's"
+run_veil exec "$cid" sh -c 'kill -TERM $$'
+is "$rc" 143 "a process killed by a signal gives 128 + the signal"
+run_veil exec "$cid" true
+is "$rc" 0 "exec true"
+run_veil exec "$cid" sh -c 'echo $$'
+isnt "$out" 1 "the process is not init"
+run_veil exec "$cid" ls -l /bin/true
+has "$out" "/bin/true -> busybox" "flags after the command are the command's (ls -l)"
+
+# ---- namespaces and cgroups: those of init -----------------------------------------------
+run_veil exec "$cid" sh -c 'for n in cgroup ipc mnt net pid time user uts; do echo "$n $(readlink /proc/self/ns/$n) $(readlink /proc/1/ns/$n)"; done'
+bad=$(echo "$out" | awk '$2 != $3 || $2 == ""')
+is "$bad" "" "inside: every namespace link of the process equals init's (pid 1)"
+is "$(echo "$out" | wc -l)" 8 "inside: eight namespaces compared"
+
+veil_ok "exec --detach --pid-file" exec --detach --pid-file "$T/e.pid" "$cid" sleep 1000
+epid=$(cat "$T/e.pid")
+is "$(tail -c1 "$T/e.pid" | od -An -tx1 | tr -d ' ')" "$(printf %s "$epid" | tail -c1 | od -An -tx1 | tr -d ' ')" \
+	"the pid file holds the pid without a newline"
+[ -d "/proc/$epid" ] && [ "$(awk '{print $3}' "/proc/$epid/stat")" != Z ]
+ok $? "detached: the process runs after exec returned (pid $epid)"
+diffs=""
+for ns in cgroup ipc mnt net pid time user uts; do
+	a=$(readlink "/proc/$epid/ns/$ns") b=$(readlink "/proc/$init/ns/$ns")
+	[ "$a" = "$b" ] || diffs="$diffs $ns($a/$b)"
+done
+is "$diffs" "" "host view: every namespace of the exec'd process is init's"
+is "$(cat "/proc/$epid/cgroup")" "$(cat "/proc/$init/cgroup")" \
+	"host view: its cgroups in every hierarchy (v1 and unified) are init's"
+has "$(cat "/proc/$epid/cgroup")" "0::/" "the unified hierarchy is listed and compared"
+is "$(tr '\0' ' ' <"/proc/$epid/cmdline")" "sleep 1000 " "the pid file names the exec'd process"
+is "$(field Seccomp <"/proc/$epid/status")" 0 "no seccomp without a profile"
+kill -KILL "$epid"
+
+# ---- identity, environment, cwd ---------------------------------------------------------
+run_veil exec "$cid" id
+is "$out" "uid=0(root) gid=0(root)" "by default the config's user (root), no extra groups"
+run_veil exec --user 1 "$cid" id -u
+is "$out" 1 "--user 1 is uid 1 (not 0)"
+run_veil exec -u 1000:1001 --additional-gids 5 -g 6 "$cid" id
+is "$out" "uid=1000 gid=1001 groups=5,6" "--user UID:GID and --additional-gids"
+veil_fails "--user with a name is refused" 'invalid --user "root"' exec -u root "$cid" true
+is "$rc" 255 "a failed exec exits 255 (runc)"
+veil_fails "--user 1: (no gid) is refused" 'invalid --user "1:"' exec -u 1: "$cid" true
+veil_fails "--user -1 is refused" 'invalid --user "-1"' exec -u -1 "$cid" true
+veil_fails "--user 4294967295 is refused" 'invalid --user' exec -u 4294967295 "$cid" true
+veil_fails "--additional-gids x is refused" 'invalid --additional-gids "x"' exec -g x "$cid" true
+
+run_veil exec -e FOO=bar -e PATH=/bin:/usr/bin "$cid" sh -c 'echo "$FOO $PATH $TERM"; env | grep -c "^PATH="'
+is "$out" "bar /bin:/usr/bin xterm
+1" "-e adds a variable and replaces the config's (PATH), the rest stays (TERM)"
+run_veil exec --cwd /tmp "$cid" pwd
+is "$out" /tmp "--cwd"
+run_veil exec "$cid" pwd
+is "$out" / "the config's cwd by default"
+veil_fails "a relative --cwd is refused" "must be an absolute path" exec --cwd tmp "$cid" pwd
+run_veil exec --cwd /../../../tmp "$cid" pwd
+is "$out" /tmp "--cwd cannot climb out of the root with .."
+mkdir -p "$T/hostdir"
+veil_fails "--cwd on a host directory passed as an fd is refused (CVE-2024-21626)" \
+	"outside the container root" exec --preserve-fds 1 --cwd /proc/self/fd/3 "$cid" pwd 3<"$T/hostdir"
+veil_fails "--cwd that does not exist" "No such file or directory" exec --cwd /nonexistent "$cid" pwd
+
+# ---- capabilities and no_new_privs -------------------------------------------------------
+# veil spec's set: CAP_AUDIT_WRITE, CAP_KILL, CAP_NET_BIND_SERVICE
+run_veil exec "$cid" cat /proc/self/status
+is "$(echo "$out" | field CapEff)" 0000000020000420 "the config's effective capabilities"
+is "$(echo "$out" | field CapBnd)" 0000000020000420 "the config's bounding set"
+is "$(echo "$out" | field CapInh)" 0000000000000000 "no inheritable capabilities"
+is "$(echo "$out" | field NoNewPrivs)" 1 "the config's noNewPrivileges"
+run_veil exec --cap CAP_SYS_ADMIN -c CAP_CHOWN "$cid" cat /proc/self/status
+is "$(echo "$out" | field CapEff)" 0000000020200421 "--cap adds to the effective set"
+is "$(echo "$out" | field CapPrm)" 0000000020200421 "--cap adds to the permitted set"
+is "$(echo "$out" | field CapBnd)" 0000000020200421 "--cap adds to the bounding set"
+is "$(echo "$out" | field CapInh)" 0000000000000000 "--cap never makes a capability inheritable"
+is "$(echo "$out" | field CapAmb)" 0000000000000000 "--cap raises no ambient capability"
+run_veil exec --no-new-privs=false "$cid" cat /proc/self/status
+is "$(echo "$out" | field NoNewPrivs)" 0 "--no-new-privs=false"
+run_veil exec --user 1000 "$cid" cat /proc/self/status
+is "$(echo "$out" | field CapEff)" 0000000000000000 "a non-root user has no effective capabilities"
+
+# ---- no fd of veil's reaches the process ---------------------------------------------------
+run_veil exec "$cid" ls /proc/self/fd
+is "$(echo $out)" "0 1 2 3" "only stdio (and ls's own directory) are open in the process"
+echo "preserved" >"$T/pfile"
+run_veil exec --preserve-fds 2 "$cid" sh -c 'ls /proc/self/fd; cat <&3; cat <&4' 3<"$T/pfile" 4<"$T/pfile"
+is "$(echo $out)" "0 1 2 3 4 5 preserved preserved" "--preserve-fds 2 passes fds 3 and 4, nothing more"
+veil_fails "--preserve-fds beyond what was passed" "was not passed to veil" exec --preserve-fds 3 "$cid" true
+
+# ---- errors ------------------------------------------------------------------------------
+veil_fails "a command that does not exist" 'exec: "nosuchcmd": executable file not found in $PATH' \
+	exec "$cid" nosuchcmd
+is "$rc" 255 "...exits 255"
+veil_fails "a path that does not exist: libc's text" "/bin/nosuch: No such file or directory" \
+	exec "$cid" /bin/nosuch
+veil_fails "no command" "exec args cannot be empty" exec "$cid"
+veil_fails "an unknown container" "does not exist" exec "$(id nope)" true
+is "$rc" 255 "an unknown container exits 255"
+veil_fails "--console-socket without --tty" "no terminal" exec --console-socket "$T/x.sock" "$cid" true
+veil_fails "--tty --detach without a console socket" "without --console-socket" exec -t -d "$cid" true
+veil_fails "--cgroup with ..: refused" '".." components are not allowed' exec --cgroup ../x "$cid" true
+veil_fails "--cgroup that does not exist" "No such file or directory" exec --cgroup nosub "$cid" true
+
+veil_ok "delete the container" delete --force "$cid"
+done_testing
