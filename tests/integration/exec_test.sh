@@ -4,6 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 TOOLS=${VEIL_TOOLS:?set VEIL_TOOLS to the directory of the test tools}
+# (a function: not for background jobs, whose $! would be a subshell)
 veil() { "$VEIL" --root "$ROOT" "$@"; }
 # field NAME: the value of "NAME:" in the given /proc/<pid>/status text
 field() { sed -n "s/^$1:[[:space:]]*//p"; }
@@ -121,6 +122,152 @@ veil_fails "--console-socket without --tty" "no terminal" exec --console-socket 
 veil_fails "--tty --detach without a console socket" "without --console-socket" exec -t -d "$cid" true
 veil_fails "--cgroup with ..: refused" '".." components are not allowed' exec --cgroup ../x "$cid" true
 veil_fails "--cgroup that does not exist" "No such file or directory" exec --cgroup nosub "$cid" true
+
+
+# ---- foreground: signals, terminal; detached: console socket ------------------------------
+"$VEIL" --root "$ROOT" exec "$cid" sh -c 'trap "echo got USR1; exit 9" USR1; echo up; while :; do sleep 0.05; done' \
+	>"$T/sig.out" 2>&1 &
+vpid=$!
+for i in $(seq 200); do grep -q up "$T/sig.out" 2>/dev/null && break; sleep 0.02; done
+kill -USR1 $vpid
+wait $vpid
+is "$?" 9 "a signal to exec reaches the process; exec exits with its status"
+has "$(cat "$T/sig.out")" "got USR1" "the process saw the forwarded signal"
+
+script -qec "$VEIL --root $ROOT exec -t $cid sh -c 'tty; exit 4'" /dev/null >"$T/tty.out" 2>&1
+is "$?" 4 "--tty in the foreground: the status comes through"
+has "$(cat "$T/tty.out")" "/dev/pts/" "--tty: the process has a terminal of the container's devpts"
+run_veil exec "$cid" sh -c 'tty'
+is "$out" "not a tty" "without --tty no terminal (the config's terminal is not used)"
+
+"$TOOLS/console-receiver" "$T/cs.sock" "$T/cs.out" >"$T/cs.ready" &
+rpid=$!
+for i in $(seq 200); do grep -q ready "$T/cs.ready" 2>/dev/null && break; sleep 0.01; done
+veil_ok "--tty --detach --console-socket" exec -t -d --console-socket "$T/cs.sock" "$cid" \
+	sh -c 'echo console; tty; sleep 0.2'
+wait $rpid
+ok $? "the console receiver got exactly one pty master fd (runc's wire format)"
+has "$(cat "$T/cs.out")" "console" "the process writes to the pty sent over the console socket"
+has "$(cat "$T/cs.out")" "/dev/pts/" "the process's stdio is that pty"
+
+# ---- --process FILE: what containerd's shim and conmon pass ---------------------------------
+cat >"$T/process.json" <<'JSON'
+{"args": ["sh", "-c", "echo from-file $FOO; pwd; id -u; id -g; grep NoNewPrivs /proc/self/status"],
+ "env": ["PATH=/bin", "FOO=bar"], "cwd": "/tmp", "user": {"uid": 7, "gid": 8},
+ "terminal": false, "noNewPrivileges": true}
+JSON
+run_veil exec --process "$T/process.json" "$cid"
+is "$(echo $out)" "from-file bar /tmp 7 8 NoNewPrivs: 1" "--process: args, env, cwd, user, noNewPrivileges"
+veil exec --process "$T/process.json" --detach --pid-file "$T/p.pid" "$cid" >"$T/p.out" 2>&1
+ok $? "exec --process F --detach --pid-file P ID (the shim's argv)"
+ppid=$(cat "$T/p.pid")
+for i in $(seq 300); do [ -d "/proc/$ppid" ] || break; sleep 0.01; done
+is "$(echo $(cat "$T/p.out"))" "from-file bar /tmp 7 8 NoNewPrivs: 1" \
+	"detached, the process writes to the stdio veil was given"
+echo '{"args": [], "cwd": "/"}' >"$T/bad.json"
+veil_fails "--process with empty args" "args: must have at least one element" exec --process "$T/bad.json" "$cid"
+veil_fails "--process that does not exist" "No such file or directory" exec -p "$T/nope.json" "$cid"
+
+# ---- no leak: many execs leave nothing behind ---------------------------------------------
+procs_file=$(sed -n 's|^[0-9]*:pids:\(.*\)|/sys/fs/cgroup/pids\1/cgroup.procs|p' "/proc/$init/cgroup")
+[ -f "$procs_file" ] || procs_file=/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$init/cgroup")/cgroup.procs
+before=$(wc -l <"$procs_file")
+fails=0
+for i in $(seq 50); do veil exec "$cid" true || fails=$((fails + 1)); done
+for i in $(seq 20); do veil exec -d "$cid" true || fails=$((fails + 1)); done
+sleep 0.2
+is "$fails" 0 "70 execs (50 in the foreground, 20 detached) succeed"
+is "$(wc -l <"$procs_file")" "$before" "the container's cgroup holds as many processes as before"
+is "$(pgrep -x veil | wc -l)" 0 "no veil process is left running"
+is "$(ls "$ROOT/$cid" | sort | tr '\n' ' ')" "config.json state.json " "exec adds nothing to the state directory"
+
+# ---- sub-cgroups (--cgroup) --------------------------------------------------------------
+# the directory of a /proc/<pid>/cgroup line's hierarchy
+cg_dir() {
+	local ctrls=${1#*:} path
+	path=${ctrls#*:}
+	ctrls=${ctrls%%:*}
+	case "$ctrls" in
+	"") [ -d /sys/fs/cgroup/unified ] && echo "/sys/fs/cgroup/unified$path" || echo "/sys/fs/cgroup$path" ;;
+	name=systemd) echo "/sys/fs/cgroup/systemd$path" ;;
+	*) [ -d "/sys/fs/cgroup/$ctrls" ] && echo "/sys/fs/cgroup/$ctrls$path" || echo "/sys/fs/cgroup/${ctrls%%,*}$path" ;;
+	esac
+}
+while read -r line; do
+	d=$(cg_dir "$line")
+	[ -d "$d" ] || continue
+	mkdir -p "$d/sub"
+	# a new v1 cpuset has no cpus or mems: give it its parent's
+	if [ -f "$d/sub/cpuset.cpus" ]; then
+		cat "$d/cpuset.cpus" >"$d/sub/cpuset.cpus"
+		cat "$d/cpuset.mems" >"$d/sub/cpuset.mems"
+	fi
+done <"/proc/$init/cgroup"
+veil_ok "exec --cgroup sub" exec -d --pid-file "$T/s.pid" --cgroup sub "$cid" sleep 1000
+spid=$(cat "$T/s.pid")
+want=$(sed 's|$|/sub|' "/proc/$init/cgroup")
+is "$(cat "/proc/$spid/cgroup")" "$want" "--cgroup sub: the process is in the sub-cgroup of every hierarchy"
+kill -KILL "$spid"
+if grep -q ':memory:' "/proc/$init/cgroup"; then
+	veil_ok "exec --cgroup memory:sub" exec -d --pid-file "$T/s.pid" --cgroup memory:sub "$cid" sleep 1000
+	spid=$(cat "$T/s.pid")
+	want=$(sed '/:memory:/s|$|/sub|' "/proc/$init/cgroup")
+	is "$(cat "/proc/$spid/cgroup")" "$want" "--cgroup memory:sub: only the memory hierarchy changes"
+	kill -KILL "$spid"
+	veil_fails "--cgroup with an unknown controller" 'unknown controller "nosuch"' \
+		exec --cgroup nosuch:sub "$cid" true
+fi
+
+# ---- stopped and paused ------------------------------------------------------------------
+freezer=$(sed -n 's|^[0-9]*:freezer:\(.*\)|/sys/fs/cgroup/freezer\1|p' "/proc/$init/cgroup")
+v2dir=/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$init/cgroup")
+if [ -n "$freezer" ] && [ -f "$freezer/freezer.state" ]; then
+	freeze() { echo FROZEN >"$freezer/freezer.state"; }
+	thaw() { echo THAWED >"$freezer/freezer.state"; }
+elif [ -f "$v2dir/cgroup.freeze" ]; then
+	freeze() { echo 1 >"$v2dir/cgroup.freeze"; }
+	thaw() { echo 0 >"$v2dir/cgroup.freeze"; }
+else
+	echo "Bail out! no freezer for the container's cgroup"
+	exit 1
+fi
+freeze
+wait_status "$cid" paused
+veil_fails "exec into a paused container" "cannot exec in a paused container" exec "$cid" true
+is "$rc" 255 "...exits 255"
+"$VEIL" --root "$ROOT" exec --ignore-paused "$cid" echo resumed >"$T/paused.out" 2>&1 &
+vpid=$!
+sleep 0.3
+[ -d "/proc/$vpid" ]
+ok $? "exec --ignore-paused waits while the container is frozen"
+thaw
+wait $vpid
+is "$?" 0 "exec --ignore-paused runs once the container is resumed"
+is "$(cat "$T/paused.out")" resumed "...and the process ran"
+
+bundle s true
+sid=$(id stopped)
+veil_ok "run --keep a container that exits" run --keep --bundle "$T/s" "$sid"
+veil_fails "exec into a stopped container" "cannot exec in a stopped container" exec "$sid" true
+is "$rc" 255 "...exits 255"
+veil_ok "delete the stopped container" delete "$sid"
+
+# ---- execCPUAffinity, and the runtime's own affinity -------------------------------------
+if [ "$(nproc)" -ge 2 ]; then
+	run_veil exec "$cid" grep Cpus_allowed_list /proc/self/status
+	all=$(echo "$out" | field Cpus_allowed_list)
+	out=$(taskset -c 1 "$VEIL" --root "$ROOT" exec "$cid" grep Cpus_allowed_list /proc/self/status)
+	is "$(echo "$out" | field Cpus_allowed_list)" "$all" \
+		"without execCPUAffinity the process does not keep veil's affinity (runc 1.4)"
+	cat >"$T/aff.json" <<'JSON'
+{"args": ["grep", "Cpus_allowed_list", "/proc/self/status"], "cwd": "/", "env": ["PATH=/bin"],
+ "execCPUAffinity": {"initial": "1", "final": "0"}}
+JSON
+	run_veil exec -p "$T/aff.json" "$cid"
+	is "$(echo "$out" | field Cpus_allowed_list)" 0 "execCPUAffinity.final is the process's affinity"
+else
+	diag "one CPU: the affinity tests are skipped"
+fi
 
 veil_ok "delete the container" delete --force "$cid"
 done_testing
