@@ -178,7 +178,7 @@ for i in $(seq 20); do veil exec -d "$cid" true || fails=$((fails + 1)); done
 sleep 0.2
 is "$fails" 0 "70 execs (50 in the foreground, 20 detached) succeed"
 is "$(wc -l <"$procs_file")" "$before" "the container's cgroup holds as many processes as before"
-is "$(pgrep -x veil | wc -l)" 0 "no veil process is left running"
+is "$(pgrep -f -- "--root $ROOT " | wc -l)" 0 "no veil process of this test is left running"
 is "$(ls "$ROOT/$cid" | sort | tr '\n' ' ')" "config.json state.json " "exec adds nothing to the state directory"
 
 # ---- sub-cgroups (--cgroup) --------------------------------------------------------------
@@ -270,4 +270,61 @@ else
 fi
 
 veil_ok "delete the container" delete --force "$cid"
+
+# ---- the container's seccomp profile applies; exec's compile is a cache hit -------------------
+bundle sc sleep 1000
+cfg sc 'c["root"]["readonly"] = False; c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}'
+scid=$(id sc)
+veil_ok "run a container with a seccomp profile" run -d --bundle "$T/sc" "$scid"
+run_veil --debug exec "$scid" sh -c 'mkdir /tmp/x 2>&1; grep -E "^Seccomp(_filters)?:" /proc/self/status'
+has "$out" "Operation not permitted" "the profile denies mkdir to the exec'd process"
+has "$out" "Seccomp:	2" "the exec'd process runs in seccomp filter mode"
+has "$out" "Seccomp_filters:	1" "...with exactly one filter, the container's"
+has "$err" "seccomp: cache hit" "exec takes the compiled profile from the cache"
+hasnt "$err" "seccomp: compiled" "exec compiles nothing"
+cfg sc 'c["process"]["noNewPrivileges"] = False'
+veil_ok "delete it" delete --force "$scid"
+veil_ok "run it again without no_new_privs (the filter goes in before the capability drop)" \
+	run -d --bundle "$T/sc" "$scid"
+run_veil exec --user 1000 "$scid" sh -c 'mkdir /tmp/y 2>&1; grep -E "^(Seccomp|NoNewPrivs):" /proc/self/status'
+has "$out" "Operation not permitted" "without no_new_privs, as a user: the profile applies"
+has "$out" "NoNewPrivs:	0" "...and no_new_privs stays off"
+veil_ok "delete the seccomp container" delete --force "$scid"
+
+# ---- user, cgroup and time namespaces --------------------------------------------------------
+bundle un sleep 1000
+cfg un 'c["linux"]["namespaces"] += [{"type": "user"}, {"type": "cgroup"}, {"type": "time"}]
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+c["linux"]["timeOffsets"] = {"monotonic": {"secs": 864000}, "boottime": {"secs": 864000}}
+c["mounts"] = [m for m in c["mounts"] if m["destination"] != "/sys/fs/cgroup"]
+for m in c["mounts"]:
+    if m["destination"] == "/sys":
+        m.update({"type": "bind", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]})
+    m["options"] = [o for o in m.get("options", []) if not o.startswith("gid=")]'
+uid=$(id userns)
+chmod 755 "$T" # the mapped root (100000) must reach the rootfs
+veil_ok "run a container with user, cgroup and time namespaces" run -d --bundle "$T/un" "$uid"
+uinit=$(pid_of "$uid")
+veil_ok "exec into it (--detach --pid-file)" exec -d --pid-file "$T/u.pid" "$uid" sleep 1000
+upid=$(cat "$T/u.pid")
+diffs=""
+for ns in cgroup ipc mnt net pid time user uts; do
+	a=$(readlink "/proc/$upid/ns/$ns") b=$(readlink "/proc/$uinit/ns/$ns")
+	[ "$a" = "$b" ] || diffs="$diffs $ns($a/$b)"
+done
+is "$diffs" "" "every namespace, user/cgroup/time included, is init's"
+isnt "$(readlink "/proc/$upid/ns/user")" "$(readlink /proc/self/ns/user)" "...and the user namespace is not the host's"
+is "$(cat "/proc/$upid/cgroup")" "$(cat "/proc/$uinit/cgroup")" "its cgroups are init's"
+is "$(sed -n 's/^Uid:[[:space:]]*//p' "/proc/$upid/status")" \
+	"100000	100000	100000	100000" "on the host it runs as the mapped root (100000)"
+kill -KILL "$upid"
+run_veil exec "$uid" sh -c 'id -u; cat /proc/self/uid_map; cat /proc/self/cgroup; cut -d. -f1 /proc/uptime'
+set -- $out
+is "$1 $2 $3 $4" "0 0 100000 65536" "inside: root, with the container's uid map"
+has "$out" "0::/" "inside: the cgroup namespace shows the container's cgroup as its root"
+[ "${@: -1}" -ge 864000 ] 2>/dev/null
+ok $? "inside: the boot clock has the container's offset (uptime ${*: -1} s)"
+veil_ok "delete the user namespace container" delete --force "$uid"
+
 done_testing
