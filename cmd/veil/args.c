@@ -39,6 +39,7 @@ static int set_value(const cli_opt *o, const char *flag, const char *value, veil
 {
     switch (o->type) {
     case OPT_BOOL:
+    case OPT_TRIBOOL:
     case OPT_IGNORED_BOOL: {
         bool v = true;
         if (value) {
@@ -52,6 +53,8 @@ static int set_value(const cli_opt *o, const char *flag, const char *value, veil
         }
         if (o->type == OPT_BOOL)
             *(bool *)o->target = v;
+        else if (o->type == OPT_TRIBOOL)
+            *(int *)o->target = v;
         return 0;
     }
     case OPT_STRING:

@@ -24,6 +24,7 @@ typedef enum cli_opt_type {
     OPT_STRING,  /* const char **; --x V, --x=V, -x V */
     OPT_UINT,    /* unsigned *; decimal */
     OPT_STRINGS, /* cli_strlist *; repeatable */
+    OPT_TRIBOOL, /* int *; like OPT_BOOL, but the caller's -1 stays when absent */
     OPT_IGNORED_BOOL,   /* accepted and ignored (runc compatibility) */
     OPT_IGNORED_STRING, /* accepted with a value and ignored */
 } cli_opt_type;
@@ -111,6 +112,7 @@ int cmd_plan(cli *c, int argc, char **argv);
 int cmd_create(cli *c, int argc, char **argv);
 int cmd_start(cli *c, int argc, char **argv);
 int cmd_run(cli *c, int argc, char **argv);
+int cmd_exec(cli *c, int argc, char **argv);
 int cmd_state(cli *c, int argc, char **argv);
 int cmd_kill(cli *c, int argc, char **argv);
 int cmd_delete(cli *c, int argc, char **argv);

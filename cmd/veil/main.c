@@ -12,6 +12,7 @@
 static const cli_command_entry commands[] = {
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},
+    {"exec", cmd_exec, "execute a new process inside the container"},
     {"features", cmd_features, "show the enabled features"},
     {"kill", cmd_kill, "send a signal to the container's init process"},
     {"list", cmd_list, "list the containers started by veil with the given root"},

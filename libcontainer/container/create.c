@@ -79,7 +79,7 @@ static const char *hook_state_cb(void *data, pid_t pid)
     return h->json;
 }
 
-static int connect_console(const char *path, veil_error **err)
+int veil_connect_console(const char *path, veil_error **err)
 {
     int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -108,7 +108,7 @@ static int connect_console(const char *path, veil_error **err)
     return fd;
 }
 
-static int write_pid_file(const char *path, pid_t pid, veil_error **err)
+int veil_write_pid_file(const char *path, pid_t pid, veil_error **err)
 {
     char buf[32];
     int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
@@ -194,6 +194,7 @@ static veil_state_record *new_record(const veil_plan *plan, const char *bundle)
         }
     }
     rec->no_process = plan->process == NULL;
+    rec->no_new_keyring = plan->no_new_keyring;
     rec->pidns_private = false;
     for (size_t i = 0; i < plan->n_namespaces; i++)
         if (plan->namespaces[i].type == VEIL_NS_PID && plan->namespaces[i].path == NULL)
@@ -231,13 +232,14 @@ static void clamp_caps(const veil_context *ctx, veil_plan *plan)
     c->ambient &= have;
 }
 
+/* The plan, and the config bytes it came from (saved for exec). */
 static int load_plan(const veil_context *ctx, const veil_create_options *opts, const char *bundle,
-                     veil_plan **plan, veil_error **err)
+                     veil_plan **plan, char **raw, size_t *raw_len, veil_error **err)
 {
     _cleanup_free_ char *config = NULL;
     if (asprintf(&config, "%s/config.json", bundle) < 0)
         return veil_error_set(err, ENOMEM, "config");
-    veil_spec *spec = veil_spec_load(config, err);
+    veil_spec *spec = veil_spec_load_raw(config, raw, raw_len, err);
     if (spec == NULL)
         return -1;
     veil_plan_options po = {
@@ -331,7 +333,7 @@ static int prepare_job(create_job *j, const veil_plan *plan, const veil_create_o
         return -1;
     j->made_state = true;
     if (opts->console_socket &&
-        (j->console_fd = connect_console(opts->console_socket, err)) < 0)
+        (j->console_fd = veil_connect_console(opts->console_socket, err)) < 0)
         return -1;
     if (plan->seccomp) {
         if (veil_seccomp_prepare(ctx, plan->seccomp, &j->seccomp, err) < 0)
@@ -359,7 +361,9 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     if (bundle == NULL)
         return -1;
     veil_plan *plan = NULL;
-    if (load_plan(ctx, opts, bundle, &plan, err) < 0)
+    _cleanup_free_ char *raw = NULL;
+    size_t raw_len = 0;
+    if (load_plan(ctx, opts, bundle, &plan, &raw, &raw_len, err) < 0)
         return -1;
     create_job j = {.ctx = ctx, .id = opts->id, .dirfd = -1, .console_fd = -1, .start_fd = -1,
                     .listener_fd = -1};
@@ -367,6 +371,8 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     struct hook_state_ctx hs = {0};
     veil_spawn_result res = {.pid = -1, .pidfd = -1, .pty_master = -1};
     int r = prepare_job(&j, plan, opts, keep_pty, err);
+    if (r == 0)
+        r = veil_state_save_config(j.dirfd, raw, raw_len, err);
     if (r == 0 && (rec = new_record(plan, bundle)) == NULL)
         r = veil_error_set(err, ENOMEM, "create");
     if (r == 0) {
@@ -399,7 +405,7 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
             r = veil_error_set(err, errno, "read the start time of init %d", (int)res.pid);
         else if (veil_state_write(j.dirfd, rec, err) < 0)
             r = -1;
-        else if (opts->pid_file && write_pid_file(opts->pid_file, res.pid, err) < 0)
+        else if (opts->pid_file && veil_write_pid_file(opts->pid_file, res.pid, err) < 0)
             r = -1;
         if (r < 0) {
             kill(res.pid, SIGKILL);

@@ -17,8 +17,7 @@
 #include "linux/linux.h"
 #include "util/cleanup.h"
 
-/* A pidfd for the recorded init, or -1 when that process is gone. */
-static int open_init(const veil_state_record *rec)
+int veil_open_init(const veil_state_record *rec)
 {
     if (rec->pid <= 0)
         return -1;
@@ -80,7 +79,7 @@ int veil_container_do_start(const veil_context *ctx, int dirfd, veil_state_recor
 {
     if (rec->no_process) {
         /* runtime-spec: start MUST fail without process; init has nothing to run */
-        _cleanup_close_ int pidfd = open_init(rec);
+        _cleanup_close_ int pidfd = veil_open_init(rec);
         if (pidfd >= 0)
             syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
         return veil_error_set(err, 0, "container %s: config.json has no process to start", rec->id);
@@ -155,7 +154,7 @@ static int signal_all(const veil_context *ctx, const veil_state_record *rec, int
 
 static int signal_init(const veil_state_record *rec, int sig, veil_error **err)
 {
-    _cleanup_close_ int pidfd = open_init(rec);
+    _cleanup_close_ int pidfd = veil_open_init(rec);
     if (pidfd < 0)
         return veil_error_set(err, 0, "container not running");
     if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
@@ -203,7 +202,7 @@ int veil_container_do_destroy(const veil_context *ctx, int dirfd, veil_state_rec
         *err = NULL;
     }
     if (status != VEIL_STATUS_STOPPED) {
-        _cleanup_close_ int pidfd = open_init(rec);
+        _cleanup_close_ int pidfd = veil_open_init(rec);
         if (pidfd >= 0)
             syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
         if (cg) {

@@ -24,13 +24,7 @@
 #include "linux/seccomp.h"
 #include "state/state.h"
 #include "util/cleanup.h"
-
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
-#ifndef KEYCTL_JOIN_SESSION_KEYRING
-#define KEYCTL_JOIN_SESSION_KEYRING 1
-#endif
+#include "util/fs.h"
 
 /* After READY the runtime is gone: errors go to the `start` that woke us
  * (it prints them) and to our stderr. */
@@ -107,11 +101,6 @@ static char *hook_state(veil_child_args *a)
     return s ? strdup(s) : NULL;
 }
 
-static int cmp_int(const void *a, const void *b)
-{
-    return *(const int *)a - *(const int *)b;
-}
-
 /* Closes every fd from `from` up that init does not need, so nothing the
  * runtime held (the locked state directory, the console socket, a cgroup
  * dirfd) stays open in the container's init. */
@@ -124,26 +113,7 @@ static void close_other_fds(const veil_child_args *a, unsigned from)
     keep[n++] = a->opts->seccomp_listener_fd;
     for (int i = 0; i < 8; i++)
         keep[n++] = a->ns_fds[i];
-    qsort(keep, n, sizeof(int), cmp_int);
-    unsigned lo = from;
-    for (size_t i = 0; i < n; i++) {
-        if (keep[i] < 0 || (unsigned)keep[i] < lo)
-            continue;
-        if ((unsigned)keep[i] > lo)
-            syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0);
-        lo = (unsigned)keep[i] + 1;
-    }
-    syscall(SYS_close_range, lo, ~0U, 0);
-}
-
-static void reset_signals(void)
-{
-    struct sigaction sa = {.sa_handler = SIG_DFL};
-    for (int s = 1; s < NSIG; s++)
-        sigaction(s, &sa, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    veil_close_fds_except(from, keep, n);
 }
 
 _Noreturn void veil_child_main(veil_child_args *a)
@@ -195,15 +165,8 @@ _Noreturn void veil_child_main(veil_child_args *a)
     }
     if (has_new_ns(plan, VEIL_NS_NETWORK))
         CHECK(veil_net_loopback_up(&err));
-    if (!plan->no_new_keyring) {
-        char name[300];
-        snprintf(name, sizeof(name), "_ses.%s", plan->id ? plan->id : "veil");
-        if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS &&
-            errno != EACCES && errno != EPERM) {
-            veil_error_set(&err, errno, "join a new session keyring");
-            fail(sync_fd, err);
-        }
-    }
+    if (!plan->no_new_keyring)
+        CHECK(veil_process_join_keyring(plan->id, &err));
 
     /* the rootfs, mounts and /dev */
     int rootfd = -1;
@@ -286,29 +249,14 @@ _Noreturn void veil_child_main(veil_child_args *a)
         CHECK(veil_hooks_run(a->ctx, &plan->hooks[VEIL_HOOK_START_CONTAINER], "startContainer",
                              start_state, &err));
 
-    reset_signals();
-    /* nothing of veil's crosses execve but stdio and the preserved fds */
-    if (syscall(SYS_close_range, 3 + plan->preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-        veil_error_set(&err, errno, "close_range");
-        fail(sync_fd, err);
-    }
-    /* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: then it is
-     * loaded before the capabilities are dropped (as runc does); otherwise it
-     * is the very last step. */
-    bool seccomp_early = a->opts->seccomp && !proc->no_new_privileges;
-    if (seccomp_early)
-        CHECK(veil_seccomp_install(a->opts->seccomp, a->opts->seccomp_listener_fd, seccomp_state,
-                                   &err));
-    CHECK(veil_process_set_identity(plan, a->in_userns, &err));
-    umask(proc->has_umask ? proc->umask : 022);
-    if (proc->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-        veil_error_set(&err, errno, "prctl(PR_SET_NO_NEW_PRIVS)");
-        fail(sync_fd, err);
-    }
-    if (a->opts->seccomp && !seccomp_early)
-        CHECK(veil_seccomp_install(a->opts->seccomp, a->opts->seccomp_listener_fd, seccomp_state,
-                                   &err));
-    execve(exe, proc->args, proc->env ? proc->env : (char *[]){NULL});
-    veil_error_set(&err, errno, "exec %s", exe);
+    veil_finish fin = {
+        .plan = plan,
+        .in_userns = a->in_userns,
+        .exe = exe,
+        .seccomp = a->opts->seccomp,
+        .seccomp_listener_fd = a->opts->seccomp_listener_fd,
+        .seccomp_state = seccomp_state,
+    };
+    veil_process_finish(&fin, &err);
     fail(-1, err);
 }

@@ -72,6 +72,33 @@ typedef struct veil_spawn_result {
 int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_options *opts,
                veil_spawn_result *res, veil_error **err);
 
+/* ---- exec.c: a process exec'd into a running container --------------- */
+
+struct veil_cgroup_target;
+
+typedef struct veil_exec_spawn_options {
+    pid_t init_pid;
+    int init_pidfd;                          /* verified init: its namespaces are joined */
+    const struct veil_cgroup_target *cgroup; /* NULL: no cgroups */
+    const struct veil_seccomp_prog *seccomp; /* the container's, NULL: none */
+    int seccomp_listener_fd;                 /* connected listenerPath socket, or -1 */
+    int console_fd;                          /* connected --console-socket, or -1 */
+    bool keep_pty;                           /* foreground: the master back for relaying */
+} veil_exec_spawn_options;
+
+typedef struct veil_exec_spawn_result {
+    pid_t pid;      /* host pid */
+    int pidfd;      /* CLONE_PIDFD, CLOEXEC */
+    int pty_master; /* with keep_pty and a terminal, else -1 */
+} veil_exec_spawn_result;
+
+/* Starts plan->process in the container of init and returns once it has
+ * called execve (or failed: then it is killed and reaped).  Leaves the
+ * calling process non-dumpable. */
+int veil_exec_spawn(const veil_context *ctx, const veil_plan *plan,
+                    const veil_exec_spawn_options *opts, veil_exec_spawn_result *res,
+                    veil_error **err);
+
 /* ---- child.c: init ----------------------------------------------------- */
 
 typedef struct veil_child_args {
@@ -106,6 +133,10 @@ int veil_dev_setup(int rootfd, const veil_plan *plan, bool in_userns, veil_error
 
 /* tty.c */
 int veil_tty_setup(const veil_plan_process *p, int *master, veil_error **err);
+/* A pty from the devpts of the current root: master and peer (TIOCGPTPEER). */
+int veil_tty_open(const veil_plan_process *p, int *master, int *peer, veil_error **err);
+/* setsid, the peer as controlling terminal and fds 0-2. */
+int veil_tty_attach(int peer, veil_error **err);
 int veil_tty_send_master(int console_fd, int master, veil_error **err);
 
 /* net.c */
@@ -114,10 +145,30 @@ int veil_net_loopback_up(veil_error **err);
 /* process.c */
 int veil_process_lookup(const veil_plan_process *p, char **path, veil_error **err);
 int veil_process_prepare(const veil_plan *plan, veil_error **err);
+/* The same with the LSM attr directory given (an fd of /proc/thread-self/attr
+ * on a trusted procfs; -1: the one under the current root). */
+int veil_process_prepare_at(const veil_plan *plan, int attr_dir, veil_error **err);
 int veil_process_set_identity(const veil_plan *plan, bool in_userns, veil_error **err);
 int veil_process_set_caps(const veil_plan_process *p, veil_error **err);
 int veil_process_set_rlimits(const veil_plan_process *p, veil_error **err);
 int veil_process_set_oom_score_adj(const veil_plan_process *p, veil_error **err);
+/* Joins (creating it if needed) the session keyring "_ses.<id>". */
+int veil_process_join_keyring(const char *id, veil_error **err);
+
+/* finish.c: the end of every container process, after its lookup and cwd:
+ * default signals, fds from 3 + plan->preserve_fds marked close-on-exec,
+ * seccomp (before the identity change without no_new_privs, else last),
+ * identity and capabilities, umask, no_new_privs, execve.  Returns only on
+ * failure (after execve failed, (*err)->errnum is its errno). */
+typedef struct veil_finish {
+    const veil_plan *plan; /* plan->process is the process */
+    bool in_userns;
+    const char *exe; /* args[0] resolved */
+    const struct veil_seccomp_prog *seccomp; /* NULL: none */
+    int seccomp_listener_fd;                 /* taken over by seccomp install, or -1 */
+    const char *seccomp_state;               /* containerProcessState for the listener */
+} veil_finish;
+int veil_process_finish(const veil_finish *f, veil_error **err);
 
 /* idmap.c: writes /proc/<pid>/{uid_map,setgroups,gid_map} from the parent. */
 int veil_idmap_write(pid_t pid, const veil_plan *plan, veil_error **err);

@@ -30,6 +30,7 @@ typedef struct veil_state_record {
     bool pidns_private;  /* init has a pid namespace of its own */
     bool started;        /* `start` ran (or run) */
     bool no_process;     /* config.json has no process: start must fail */
+    bool no_new_keyring; /* create --no-new-keyring: exec joins no session keyring either */
     veil_plan_hook_list poststart, poststop;
 } veil_state_record;
 
@@ -45,6 +46,11 @@ int veil_state_dir_open(const char *root, const char *id, bool lock, int *dirfd,
 int veil_state_dir_remove(const char *root, const char *id, int dirfd, veil_error **err);
 
 int veil_state_write(int dirfd, const veil_state_record *rec, veil_error **err);
+/* The config.json create parsed, kept for exec (the bundle may change or go
+ * away while the container runs).  Saved once, in the fresh directory. */
+int veil_state_save_config(int dirfd, const char *buf, size_t len, veil_error **err);
+/* The saved bytes (malloc'd, NUL-terminated, *len without the NUL). */
+char *veil_state_load_config(int dirfd, size_t *len, veil_error **err);
 int veil_state_read(int dirfd, veil_state_record **out, veil_error **err);
 void veil_state_record_free(veil_state_record *rec);
 

@@ -18,5 +18,8 @@ char *veil_fs_read_at(int dirfd, const char *name, size_t max, size_t *len, veil
 int veil_fs_remove_contents(int dirfd, veil_error **err);
 /* mkdir -p: creates the missing directories of path with mode (existing ones are kept). */
 int veil_fs_mkdir_p(const char *path, mode_t mode, veil_error **err);
+/* Closes every fd from `from` up except those in keep[] (any order; -1
+ * entries and entries below `from` are ignored).  keep[] is sorted. */
+void veil_close_fds_except(unsigned from, int *keep, size_t n);
 /* write(2) / read(2) until done, retrying EINTR. */
 int veil_write_all(int fd, const void *buf, size_t len);

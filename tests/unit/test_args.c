@@ -275,6 +275,29 @@ START_TEST(test_ignored_runc_flags)
 }
 END_TEST
 
+/* exec --no-new-privs: absent, true and false are three different things */
+START_TEST(test_tribool)
+{
+    int nnp = -1;
+    const cli_opt opts[] = {{"no-new-privs", 0, OPT_TRIBOOL, &nnp, NULL, "nnp"}, {0}};
+    char **pos = NULL;
+    int npos = 0;
+    ck_assert_int_eq(cli_parse(&exec_cmd, opts, 2, ARGV("exec", "ctr"), &pos, &npos, NULL), 0);
+    ck_assert_int_eq(nnp, -1);
+    free(pos);
+    ck_assert_int_eq(cli_parse(&exec_cmd, opts, 3, ARGV("exec", "--no-new-privs", "ctr"), &pos,
+                               &npos, NULL),
+                     0);
+    ck_assert_int_eq(nnp, 1);
+    free(pos);
+    ck_assert_int_eq(cli_parse(&exec_cmd, opts, 3, ARGV("exec", "--no-new-privs=false", "ctr"),
+                               &pos, &npos, NULL),
+                     0);
+    ck_assert_int_eq(nnp, 0);
+    free(pos);
+}
+END_TEST
+
 /* Runs cli_parse with stdout sent to a file; returns what was printed. */
 static char *parse_capturing(const cli_command *cmd, flags *f, char **argv, int *rc)
 {
@@ -454,6 +477,7 @@ static Suite *args_suite(void)
     tcase_add_test(t, test_double_dash_and_order);
     tcase_add_test(t, test_stop_at_positional);
     tcase_add_test(t, test_ignored_runc_flags);
+    tcase_add_test(t, test_tribool);
     tcase_add_test(t, test_help);
     tcase_add_test(t, test_globals_containerd_shim);
     tcase_add_test(t, test_globals_conmon);
