@@ -17,7 +17,9 @@ mkdir -p "$CTD/fifo"
 # on their own branches; until then their checks are skipped, not failed).
 has_cmd() { "$VEIL" "$1" --help >/dev/null 2>&1; }
 
-ctrc() { ctr -a "$CTD_SOCK" -n "$NS" "$@"; }
+# every engine call has a time limit: a hung call must not outlive ctest's
+CALL_LIMIT=120
+ctrc() { timeout --foreground "$CALL_LIMIT" ctr -a "$CTD_SOCK" -n "$NS" "$@"; }
 # crun_ [--RUN-OPTION[=V]...] ID [CMD...]: ctr run on the test image with veil
 # (options with a value in the --x=v form).
 RUNTIME_OPTS=(--runc-binary "$VEIL" --runc-root "$RUNC_ROOT" --fifo-dir "$CTD/fifo")
@@ -49,6 +51,11 @@ ctd_stop() {
 	# shims of this containerd that outlived it (they are daemons of their own)
 	# shellcheck disable=SC2046
 	kill_pids $(pgrep -f -- "-address $CTD_SOCK" 2>/dev/null)
+	# containers the shims could not delete (containerd died first): veil's own
+	local left
+	left=$("$VEIL" --root "$ROOT" list -q 2>/dev/null)
+	is "$left" "" "containerd deleted every container it made through veil"
+	for c in $left; do "$VEIL" --root "$ROOT" delete --force "$c" >/dev/null 2>&1; done
 	cgroup_parent_check "$NS"
 }
 
@@ -119,7 +126,7 @@ has "$out" ":memory:/$NS/$(id mem)" "the process sits in the cgroup containerd a
 has "$out" "dd=137" "allocating past the limit gets the process OOM-killed"
 
 # ---- tty ------------------------------------------------------------------------------------
-in_tty ctr -a "$CTD_SOCK" -n "$NS" run "${RUNTIME_OPTS[@]}" --rm -t "$IMAGE" "$(id tty)" sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty; exit 5'
+in_tty timeout "$CALL_LIMIT" ctr -a "$CTD_SOCK" -n "$NS" run "${RUNTIME_OPTS[@]}" --rm -t "$IMAGE" "$(id tty)" sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty; exit 5'
 is "$rc" 5 "ctr run -t: exit code through the terminal"
 has "$out" /dev/pts/0 "ctr run -t: the process has a pty of its own (console socket)"
 has "$out" both-tty "ctr run -t: stdin and stdout are the terminal"
@@ -149,7 +156,7 @@ if has_cmd exec; then
 	is "$rc" 4 "ctr task exec: exit code"
 	has "$out" in-exec "ctr task exec: stdout"
 	has "$out" "sleep 1000" "ctr task exec: the process sees the container's pid 1"
-	in_tty ctr -a "$CTD_SOCK" -n "$NS" task exec -t --exec-id e2 "$cid" sh -c 'tty; exit 6'
+	in_tty timeout "$CALL_LIMIT" ctr -a "$CTD_SOCK" -n "$NS" task exec -t --exec-id e2 "$cid" sh -c 'tty; exit 6'
 	is "$rc" 6 "ctr task exec -t: exit code"
 	has "$out" /dev/pts/ "ctr task exec -t: a terminal"
 	capture ctrc task exec --exec-id e3 "$cid" nonexistent-cmd

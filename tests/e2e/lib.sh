@@ -70,7 +70,7 @@ e2e_done() {
 	done_testing
 }
 
-# kill_tree PID...: SIGKILL the given processes (ours, by pid) and wait.
+# kill_pids PID...: SIGKILL the given processes (ours, by pid) and wait.
 kill_pids() {
 	local p
 	for p in "$@"; do kill -KILL "$p" 2>/dev/null; done
@@ -90,6 +90,16 @@ cgroup_parent_check() {
 		left="$left$(find "$d" -mindepth 1 -maxdepth 1 -type d ! -name conmon)"
 	done
 	is "$left" "" "no container cgroup left below /$name"
+	# whatever still runs there (an engine that died before it could clean
+	# up leaves its containers behind) is this test's: kill it, then rmdir
+	local pids
+	# shellcheck disable=SC2046
+	pids=$(cat $(find /sys/fs/cgroup/*/"$name" /sys/fs/cgroup/"$name" -name cgroup.procs 2>/dev/null) 2>/dev/null | sort -u)
+	if [ -n "$pids" ]; then
+		diag "killing what was left in /$name: $(echo $pids)"
+		# shellcheck disable=SC2086
+		kill_pids $pids
+	fi
 	for d in /sys/fs/cgroup/*/"$name" /sys/fs/cgroup/"$name"; do
 		[ -d "$d" ] || continue
 		find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
