@@ -179,6 +179,26 @@ static int run_runtime_hooks(const veil_context *ctx, const veil_plan *plan,
                           err);
 }
 
+/* Init closed the socket without a word: say how it ended.  A SIGKILL at
+ * this point is nearly always the OOM killer (a memory limit too small). */
+static int init_died(pid_t pid, veil_error **err)
+{
+    int status = 0;
+    if (waitpid(pid, &status, 0) == pid) {
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+            return veil_error_set(err, 0,
+                                  "container init was killed (SIGKILL) before it was ready: "
+                                  "out of memory? check linux.resources.memory.limit");
+        if (WIFSIGNALED(status))
+            return veil_error_set(err, 0, "container init was killed by signal %d (%s) before it "
+                                          "was ready", WTERMSIG(status), strsignal(WTERMSIG(status)));
+        if (WIFEXITED(status))
+            return veil_error_set(err, 0, "container init exited with status %d before it was ready",
+                                  WEXITSTATUS(status));
+    }
+    return veil_error_set(err, 0, "container init exited before it was ready");
+}
+
 /* Drives init from GO to READY. */
 static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spawn_options *opts,
                  pid_t pid, int sync_fd, int *pty_out, veil_error **err)
@@ -202,7 +222,7 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
         int fd = -1;
         if (veil_sync_recv(sync_fd, &type, buf, VEIL_SYNC_MAX_PAYLOAD, &n, &fd) < 0) {
             if (errno == EPIPE)
-                return veil_error_set(err, 0, "container init exited before it was ready");
+                return init_died(pid, err);
             return veil_error_set(err, errno, "read from container init");
         }
         switch (type) {
