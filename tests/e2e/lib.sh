@@ -51,9 +51,11 @@ e2e_teardown() {
 	_torn_down=1
 	local f
 	for f in "${_teardown[@]}"; do "$f" || true; done
-	# mounts the engines left under $T, deepest first
-	local m
-	for m in $(awk -v t="$T" 'index($5, t "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r); do
+	# mounts the engines left under $T (checked on the normal path), deepest first
+	local m left
+	left=$(awk -v t="$T" 'index($5, t "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r)
+	[ "${_checking:-0}" = 1 ] && is "$left" "" "the engines left no mount behind"
+	for m in $left; do
 		umount -l "$m" 2>/dev/null
 	done
 	local p
@@ -66,6 +68,7 @@ trap 'exit 130' INT TERM
 
 # e2e_done: stops the engines, then the integration library's leak checks.
 e2e_done() {
+	_checking=1
 	e2e_teardown
 	done_testing
 }
