@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -116,6 +117,49 @@ static void close_other_fds(const veil_child_args *a, unsigned from)
     veil_close_fds_except(from, keep, n);
 }
 
+static int become_root(veil_error **err)
+{
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+        return veil_error_set(err, errno, "become root in the user namespace");
+    return 0;
+}
+
+/* unshare(CLONE_NEWPID) moved only our future children: fork the real init
+ * (a child of the runtime, by CLONE_PARENT), tell the runtime its pid, and
+ * leave.  The new process waits for our word so that its messages never
+ * overtake ours on the shared socket. */
+static void become_pid_ns_init(veil_child_args *a, int sync_fd)
+{
+    veil_error *err = NULL;
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        veil_error_set(&err, errno, "pipe");
+        fail(sync_fd, err);
+    }
+    /* with CLONE_PARENT the exit signal is ours (SIGCHLD): clone3 wants 0 */
+    struct clone_args ca = {.flags = CLONE_PARENT};
+    pid_t c = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+    if (c < 0) {
+        veil_error_set(&err, errno, "fork the init of the new pid namespace");
+        fail(sync_fd, err);
+    }
+    if (c == 0) {
+        close(p[1]);
+        int32_t host = 0;
+        if (read(p[0], &host, sizeof(host)) != sizeof(host))
+            _exit(1); /* the first stage failed */
+        close(p[0]);
+        a->host_pid = host;
+        return;
+    }
+    close(p[0]);
+    int32_t host = c;
+    if (veil_sync_send(sync_fd, VEIL_SYNC_INIT_PID, &host, sizeof(host), -1) < 0 ||
+        write(p[1], &host, sizeof(host)) != sizeof(host))
+        _exit(1);
+    _exit(0);
+}
+
 _Noreturn void veil_child_main(veil_child_args *a)
 {
     const veil_plan *plan = a->plan;
@@ -136,18 +180,32 @@ _Noreturn void veil_child_main(veil_child_args *a)
     a->host_pid = go.host_pid;
 
     CHECK(join_namespaces(a, true, &err));
-    if (a->in_userns) {
-        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-            veil_error_set(&err, errno, "become root in the user namespace");
-            fail(sync_fd, err);
-        }
-    }
+    bool own_userns = (a->unshare_flags & CLONE_NEWUSER) != 0;
+    if (a->in_userns && !own_userns)
+        CHECK(become_root(&err));
     CHECK(join_namespaces(a, false, &err));
     close_ns_fds(a);
-    if (a->unshare_flags && unshare(a->unshare_flags) < 0) {
-        veil_error_set(&err, errno, "create namespaces (unshare 0x%x)", (unsigned)a->unshare_flags);
+    if (own_userns) {
+        /* after joining the host-owned namespaces above: now our own user
+         * namespace, whose maps the runtime writes */
+        if (unshare(CLONE_NEWUSER) < 0) {
+            veil_error_set(&err, errno, "create the user namespace");
+            fail(sync_fd, err);
+        }
+        if (veil_sync_send(sync_fd, VEIL_SYNC_USERNS, NULL, 0, -1) < 0) {
+            veil_error_set(&err, errno, "sync with the runtime");
+            fail(sync_fd, err);
+        }
+        CHECK(veil_sync_expect(sync_fd, VEIL_SYNC_USERNS_DONE, NULL, 0, NULL, NULL, &err));
+        CHECK(become_root(&err));
+    }
+    int rest = a->unshare_flags & ~CLONE_NEWUSER;
+    if (rest && unshare(rest) < 0) {
+        veil_error_set(&err, errno, "create namespaces (unshare 0x%x)", (unsigned)rest);
         fail(sync_fd, err);
     }
+    if (rest & CLONE_NEWPID)
+        become_pid_ns_init(a, sync_fd);
     if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
         veil_error_set(&err, errno, "create the cgroup namespace");
         fail(sync_fd, err);

@@ -28,6 +28,9 @@ typedef enum veil_sync_type {
     VEIL_SYNC_PTY,          /* init -> parent: the pty master (SCM_RIGHTS) */
     VEIL_SYNC_READY,        /* init -> parent: waiting for start */
     VEIL_SYNC_ERROR,        /* init -> parent: text of the failure */
+    VEIL_SYNC_USERNS,       /* init -> parent: made its user namespace, write the maps */
+    VEIL_SYNC_USERNS_DONE,  /* parent -> init */
+    VEIL_SYNC_INIT_PID,     /* init -> parent: the real init (new pid ns), int32 host pid */
 } veil_sync_type;
 
 #define VEIL_SYNC_MAX_PAYLOAD 8192

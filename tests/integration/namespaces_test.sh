@@ -95,6 +95,27 @@ is "$(echo "$out" | tail -1)" 0 "files owned by host uid 100000 appear as 0"
 run_veil run --bundle "$T/u" "$(id userns2)"
 run_veil --debug run --bundle "$T/u" "$(id userns3)"
 
+# a new user namespace that owns new namespaces, next to a network namespace
+# joined by path (the pod case): init joins first, then creates the rest
+bundle holder2 sleep 100
+veil_ok "create a network namespace holder" run --detach --bundle "$T/holder2" "$(id holder2)"
+hp=$(pid_of "$(id holder2)")
+cp "$T/u/config.json" "$T/u/config.json.orig"
+cfg u "
+for ns in c['linux']['namespaces']:
+    if ns['type'] == 'network':
+        ns['path'] = '/proc/$hp/ns/net'
+c['process']['args'] = ['sh', '-c', 'echo \$\$; readlink /proc/self/ns/net; id -u; cat /proc/self/uid_map']
+"
+run_veil run --bundle "$T/u" "$(id userns-join)"
+ok $rc "new user namespace + network namespace joined by path" "$err"
+is "$(echo "$out" | sed -n 1p)" 1 "the process is pid 1 of a new pid namespace"
+is "$(echo "$out" | sed -n 2p)" "$(readlink /proc/$hp/ns/net)" "the network namespace is the joined one"
+is "$(echo "$out" | sed -n 3p)" 0 "root in the new user namespace"
+has "$(echo "$out" | sed -n 4p)" "100000" "the new user namespace has the configured map"
+veil_ok "delete the holder" delete --force "$(id holder2)"
+cp "$T/u/config.json.orig" "$T/u/config.json"
+
 # time namespace offsets
 bundle t sh -c 'cat /proc/uptime'
 cfg t 'c["linux"]["namespaces"].append({"type": "time"}); c["linux"]["timeOffsets"] = {"boottime": {"secs": 86400, "nanosecs": 0}, "monotonic": {"secs": 3600}}'
