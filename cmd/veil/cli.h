@@ -117,6 +117,11 @@ int cmd_state(cli *c, int argc, char **argv);
 int cmd_kill(cli *c, int argc, char **argv);
 int cmd_delete(cli *c, int argc, char **argv);
 int cmd_list(cli *c, int argc, char **argv);
+int cmd_pause(cli *c, int argc, char **argv);
+int cmd_resume(cli *c, int argc, char **argv);
+int cmd_update(cli *c, int argc, char **argv);
+int cmd_ps(cli *c, int argc, char **argv);
+int cmd_events(cli *c, int argc, char **argv);
 
 /* Prints the --version text. */
 void cli_print_version(void);

@@ -12,15 +12,20 @@
 static const cli_command_entry commands[] = {
     {"create", cmd_create, "create a container"},
     {"delete", cmd_delete, "delete any resources held by the container"},
+    {"events", cmd_events, "display container events and resource usage statistics"},
     {"exec", cmd_exec, "execute a new process inside the container"},
     {"features", cmd_features, "show the enabled features"},
     {"kill", cmd_kill, "send a signal to the container's init process"},
     {"list", cmd_list, "list the containers started by veil with the given root"},
+    {"pause", cmd_pause, "suspend all processes inside the container"},
     {"plan", cmd_plan, "print the plan veil would follow for a bundle, as JSON"},
+    {"ps", cmd_ps, "display the processes running inside a container"},
+    {"resume", cmd_resume, "resume all processes that have been previously paused"},
     {"run", cmd_run, "create and run a container"},
     {"spec", cmd_spec, "create a new specification file"},
     {"start", cmd_start, "execute the user-defined process in a created container"},
     {"state", cmd_state, "output the state of a container"},
+    {"update", cmd_update, "update container resource constraints"},
     {NULL, NULL, NULL},
 };
 

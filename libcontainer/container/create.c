@@ -232,9 +232,11 @@ static void clamp_caps(const veil_context *ctx, veil_plan *plan)
     c->ambient &= have;
 }
 
-/* The plan, and the config bytes it came from (saved for exec). */
+/* The plan, the config bytes it came from (saved for exec), and
+ * linux.resources as JSON for the state (`update` merges into it). */
 static int load_plan(const veil_context *ctx, const veil_create_options *opts, const char *bundle,
-                     veil_plan **plan, char **raw, size_t *raw_len, veil_error **err)
+                     veil_plan **plan, char **raw, size_t *raw_len, char **resources,
+                     veil_error **err)
 {
     _cleanup_free_ char *config = NULL;
     if (asprintf(&config, "%s/config.json", bundle) < 0)
@@ -254,6 +256,12 @@ static int load_plan(const veil_context *ctx, const veil_create_options *opts, c
     if (!ctx->no_cgroups)
         po.cgroup_layout = veil_cgroup_detect(&po.v1_controllers, &po.v2_controllers);
     int r = veil_plan_build(spec, &po, plan, err);
+    if (r == 0 && spec->linux_ && spec->linux_->resources &&
+        (*resources = veil_spec_resources_to_json(spec->linux_->resources, NULL, err)) == NULL) {
+        veil_plan_free(*plan);
+        *plan = NULL;
+        r = -1;
+    }
     veil_spec_free(spec);
     if (r < 0)
         return -1;
@@ -363,7 +371,8 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     veil_plan *plan = NULL;
     _cleanup_free_ char *raw = NULL;
     size_t raw_len = 0;
-    if (load_plan(ctx, opts, bundle, &plan, &raw, &raw_len, err) < 0)
+    _cleanup_free_ char *resources = NULL;
+    if (load_plan(ctx, opts, bundle, &plan, &raw, &raw_len, &resources, err) < 0)
         return -1;
     create_job j = {.ctx = ctx, .id = opts->id, .dirfd = -1, .console_fd = -1, .start_fd = -1,
                     .listener_fd = -1};
@@ -375,6 +384,8 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
         r = veil_state_save_config(j.dirfd, raw, raw_len, err);
     if (r == 0 && (rec = new_record(plan, bundle)) == NULL)
         r = veil_error_set(err, ENOMEM, "create");
+    if (r == 0)
+        rec->resources = steal_pointer(&resources);
     if (r == 0) {
         if (j.cgroup) {
             rec->cgroup = veil_cgroup_serialize(j.cgroup);

@@ -46,7 +46,8 @@ veil_status veil_container_status(const veil_context *ctx, int dirfd, const veil
 {
     veil_status st = VEIL_STATUS_STOPPED;
     veil_state_status(dirfd, rec, &st);
-    if (st == VEIL_STATUS_RUNNING && rec->cgroup) {
+    /* like runc, a frozen container is "paused" whether it was started or not */
+    if ((st == VEIL_STATUS_RUNNING || st == VEIL_STATUS_CREATED) && rec->cgroup) {
         veil_cgroup *cg = NULL;
         veil_error *e = NULL;
         bool frozen = false;
@@ -59,8 +60,8 @@ veil_status veil_container_status(const veil_context *ctx, int dirfd, const veil
     return st;
 }
 
-static int open_record(const veil_context *ctx, const char *id, bool lock, int *dirfd,
-                       veil_state_record **rec, veil_error **err)
+int veil_container_open_record(const veil_context *ctx, const char *id, bool lock, int *dirfd,
+                               veil_state_record **rec, veil_error **err)
 {
     if (veil_validate_id(id, err) < 0)
         return -1;
@@ -110,7 +111,7 @@ int veil_container_start(const veil_context *ctx, const char *id, veil_error **e
 {
     int dirfd = -1;
     veil_state_record *rec = NULL;
-    if (open_record(ctx, id, true, &dirfd, &rec, err) < 0)
+    if (veil_container_open_record(ctx, id, true, &dirfd, &rec, err) < 0)
         return -1;
     veil_status st = veil_container_status(ctx, dirfd, rec);
     int r;
@@ -130,7 +131,7 @@ int veil_container_get_state(const veil_context *ctx, const char *id, veil_conta
 {
     int dirfd = -1;
     veil_state_record *rec = NULL;
-    if (open_record(ctx, id, false, &dirfd, &rec, err) < 0)
+    if (veil_container_open_record(ctx, id, false, &dirfd, &rec, err) < 0)
         return -1;
     veil_status st = veil_container_status(ctx, dirfd, rec);
     *out = veil_state_public(rec, st);
@@ -165,12 +166,23 @@ static int signal_init(const veil_state_record *rec, int sig, veil_error **err)
     return 0;
 }
 
+/* A SIGKILL queued in a frozen v1 cgroup waits for the thaw (runc thaws too). */
+static void thaw_after_kill(const veil_context *ctx, const veil_state_record *rec)
+{
+    veil_cgroup *cg = NULL;
+    veil_error *e = NULL;
+    if (rec->cgroup && veil_cgroup_open(ctx, rec->cgroup, &cg, &e) == 0)
+        veil_cgroup_freeze(cg, false, &e);
+    veil_error_free(e);
+    veil_cgroup_free(cg);
+}
+
 int veil_container_kill(const veil_context *ctx, const char *id, int sig, bool all,
                         veil_error **err)
 {
     int dirfd = -1;
     veil_state_record *rec = NULL;
-    if (open_record(ctx, id, true, &dirfd, &rec, err) < 0)
+    if (veil_container_open_record(ctx, id, true, &dirfd, &rec, err) < 0)
         return -1;
     veil_status st = veil_container_status(ctx, dirfd, rec);
     int r = 0;
@@ -186,6 +198,8 @@ int veil_container_kill(const veil_context *ctx, const char *id, int sig, bool a
     } else {
         r = signal_init(rec, sig, err);
     }
+    if (r == 0 && sig == SIGKILL && st == VEIL_STATUS_PAUSED)
+        thaw_after_kill(ctx, rec);
     veil_state_record_free(rec);
     close(dirfd);
     return r;

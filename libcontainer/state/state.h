@@ -27,6 +27,7 @@ typedef struct veil_state_record {
     unsigned long long pid_start_time; /* /proc/<pid>/stat field 22 */
     veil_kv_list annotations;
     char *cgroup;        /* veil_cgroup_serialize(), NULL when none */
+    char *resources;     /* linux.resources in effect (config + updates), JSON; NULL: none */
     bool pidns_private;  /* init has a pid namespace of its own */
     bool started;        /* `start` ran (or run) */
     bool no_process;     /* config.json has no process: start must fail */
