@@ -200,6 +200,21 @@ is "$(ls "$ROOT" 2>/dev/null)" "" "no state left under the shim's --root"
 is "$(ls -d "$(cgroup_of memory "$cid")" "$(cgroup_of pids "$cid")" 2>/dev/null)" "" "the container's cgroups are gone"
 is "$(grep -c "/$NS/$cid/" /proc/self/mountinfo)" 0 "no mount of the container is left"
 
+# ---- a paused task killed and removed ------------------------------------------------------
+if has_cmd pause; then
+	cid=$(id paused)
+	crun_ -d "$cid" sleep 1000 >/dev/null
+	ctrc task pause "$cid" >/dev/null
+	capture ctrc task kill -s KILL "$cid"
+	ok $rc "ctr task kill -s KILL of a paused task" "$err"
+	capture ctrc task rm -f "$cid"
+	ok $rc "ctr task rm -f of the paused task" "$err"
+	ctrc container rm "$cid" >/dev/null
+	is "$(ls "$ROOT" 2>/dev/null; ls -d "$(cgroup_of freezer "$cid")" 2>/dev/null)" "" "... leaves no state and no cgroup"
+else
+	pass "# SKIP a paused task killed and removed: veil has no pause command yet"
+fi
+
 # ---- SIGTERM handled by the container: exit code of the trap ----------------------------------
 cid=$(id term)
 crun_ --rm "$cid" sh -c 'trap "echo got-term; exit 7" TERM; echo up; while :; do sleep 0.05; done' >"$T/term.out" 2>&1 &

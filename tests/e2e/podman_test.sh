@@ -250,6 +250,18 @@ is "$(ls -d "/run/veil/$cid" 2>/dev/null)" "" "veil's state of the container is 
 is "$(ls -d /sys/fs/cgroup/*/"$CG_PARENT/libpod-$cid" 2>/dev/null)" "" "its cgroups are gone"
 is "$(grep -c "$cid" /proc/self/mountinfo)" 0 "no mount of the container is left"
 
+# a paused container removed by force (veil delete --force thaws and kills)
+if has_cmd pause; then
+	pmrun -d --name c3 "$IMAGE" sleep 1000 >/dev/null
+	c3=$(pm inspect -f '{{.Id}}' c3)
+	pm pause c3 >/dev/null
+	capture pm rm -f -t 0 c3
+	ok $rc "podman rm -f of a paused container" "$err"
+	is "$(ls -d "/run/veil/$c3" /sys/fs/cgroup/*/"$CG_PARENT/libpod-$c3" 2>/dev/null)" "" "... leaves no state and no cgroup"
+else
+	pass "# SKIP podman rm -f of a paused container: veil has no pause command yet"
+fi
+
 # SIGTERM handled by the container: quick stop, the handler's exit code
 pmrun -d --name c2 "$IMAGE" sh -c 'trap "exit 7" TERM; echo up; while :; do sleep 0.05; done' >/dev/null
 wait_for 10 test "$(pm logs c2 2>/dev/null)" = up
