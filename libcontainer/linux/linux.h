@@ -28,6 +28,9 @@ typedef enum veil_sync_type {
     VEIL_SYNC_PTY,          /* init -> parent: the pty master (SCM_RIGHTS) */
     VEIL_SYNC_READY,        /* init -> parent: waiting for start */
     VEIL_SYNC_ERROR,        /* init -> parent: text of the failure */
+    VEIL_SYNC_MOUNT_FD,     /* parent -> init, after GO: a prepared mount tree for
+                               mounts[index] (uint32 index + SCM_RIGHTS), one per
+                               idmapped mount, in order */
 } veil_sync_type;
 
 #define VEIL_SYNC_MAX_PAYLOAD 8192
@@ -130,6 +133,17 @@ int veil_ns_join(int fd, veil_ns_type t, veil_error **err);
 /* hooks.c: runs one hook kind, state on stdin, timeout enforced. */
 int veil_hooks_run(const veil_context *ctx, const veil_plan_hook_list *hooks, const char *kind,
                    const char *state_json, veil_error **err);
+
+/* procfs.c: /proc writes through a verified procfs root (see there). */
+int veil_procfs_root(int dirfd, const char *path, veil_error **err);
+int veil_procfs_open(int procfd, const char *rel, int flags, veil_error **err);
+int veil_procfs_write(int procfd, const char *rel, const char *buf, size_t len, veil_error **err);
+
+/* mount_idmap.c: the runtime prepares every idmapped mount tree (only it has
+ * the host privileges the kernel asks for) and sends it to init after GO;
+ * init receives them at the start of veil_rootfs_prepare. */
+int veil_idmap_mounts_send(const veil_plan *plan, pid_t pid, int sync_fd, veil_error **err);
+int veil_idmap_mounts_receive(const veil_plan *plan, int sync_fd, int *fds, veil_error **err);
 
 /* safe_path.c */
 int veil_open_in_root(int rootfd, const char *path, int flags, veil_error **err);

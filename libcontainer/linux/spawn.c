@@ -59,9 +59,12 @@ static int write_time_offsets(const veil_plan *plan, veil_error **err)
     int len = snprintf(buf, sizeof(buf), "monotonic %lld %u\nboottime %lld %u\n",
                        (long long)plan->time_monotonic_secs, plan->time_monotonic_nsecs,
                        (long long)plan->time_boottime_secs, plan->time_boottime_nsecs);
-    _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    _cleanup_close_ int proc = veil_procfs_root(AT_FDCWD, "/proc", err);
+    if (proc < 0)
+        return veil_error_prefix(err, "write the time namespace offsets");
+    _cleanup_close_ int fd = veil_procfs_open(proc, "self/timens_offsets", O_WRONLY, err);
     if (fd < 0)
-        return veil_error_set(err, errno, "open /proc/self/timens_offsets");
+        return veil_error_prefix(err, "write the time namespace offsets");
     /* one line per write: the kernel parses a single clock per write on older kernels */
     char *nl = strchr(buf, '\n');
     if (veil_write_all(fd, buf, (size_t)(nl + 1 - buf)) < 0 ||
@@ -195,6 +198,8 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
     if (veil_sync_send(sync_fd, VEIL_SYNC_GO, &go, sizeof(go), -1) < 0)
         return veil_error_set(err, errno, "start container init");
     veil_debug(ctx, "init %d: namespaces, id maps and cgroups ready", (int)pid);
+    if (veil_idmap_mounts_send(plan, pid, sync_fd, err) < 0)
+        return -1;
     for (;;) {
         char buf[VEIL_SYNC_MAX_PAYLOAD + 1];
         veil_sync_type type;
