@@ -20,11 +20,12 @@
 #include "linux/mount_util.h"
 #include "util/cleanup.h"
 
-/* /dev/null as veil made it: a char device 1:3, nothing else; a symlink
- * the image put there (to core_pattern, say) is refused (CVE-2025-31133). */
+/* /dev/null as veil made it: a char device 1:3, nothing else; whatever a
+ * symlink the image put there leads to (core_pattern, say) is refused
+ * (CVE-2025-31133). */
 static int open_verified_null(int rootfd, veil_error **err)
 {
-    int fd = veil_open_in_root_nosymlinks(rootfd, "/dev/null", O_PATH, err);
+    int fd = veil_open_in_root(rootfd, "/dev/null", O_PATH, err);
     if (fd < 0)
         return veil_error_prefix(err, "mask paths");
     struct stat st;
