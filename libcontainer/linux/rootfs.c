@@ -44,6 +44,77 @@ static bool has_flags(const veil_mount_step *m)
     return m->propagation || m->attr_set || m->attr_clr;
 }
 
+/* The first missing element of dest ("/a/b" for "/a/b/c/d" when only /a
+ * exists), remembered before creating dest so a failure can undo it. */
+static int remember_created(rootfs_ctx *c, const char *dest, veil_error **err)
+{
+    _cleanup_free_ char *top = strdup(dest);
+    if (top == NULL)
+        return veil_error_set(err, ENOMEM, "mounts");
+    for (char *p = top + 1;; p++) {
+        if (*p != '/' && *p != '\0')
+            continue;
+        char saved = *p;
+        *p = '\0';
+        veil_error *e = NULL;
+        int fd = veil_open_in_root(c->rootfd, top, O_PATH, &e);
+        if (fd >= 0)
+            close(fd);
+        int missing = fd < 0 && e->errnum == ENOENT;
+        veil_error_free(e);
+        if (missing || saved == '\0')
+            break;
+        *p = saved;
+    }
+    struct created_path *n = realloc(c->created, (c->n_created + 1) * sizeof(*n));
+    if (n == NULL)
+        return veil_error_set(err, ENOMEM, "mounts");
+    c->created = n;
+    n[c->n_created].top = steal_pointer(&top);
+    if ((n[c->n_created].dest = strdup(dest)) == NULL) {
+        free(n[c->n_created].top);
+        return veil_error_set(err, ENOMEM, "mounts");
+    }
+    c->n_created++;
+    return 0;
+}
+
+/* Undoes the creations, last first: detach what is mounted on each path
+ * from dest up to top, then remove it if it is empty. */
+static void undo_created(rootfs_ctx *c)
+{
+    for (size_t i = c->n_created; i-- > 0;) {
+        _cleanup_free_ char *path = c->created[i].dest;
+        _cleanup_free_ char *top = c->created[i].top;
+        size_t top_len = strlen(top);
+        while (strlen(path) >= top_len) {
+            veil_error *e = NULL;
+            int fd;
+            while ((fd = veil_open_in_root(c->rootfd, path, O_PATH, &e)) >= 0) {
+                char p[VEIL_FD_PATH_MAX];
+                veil_fd_path(fd, p);
+                int r = umount2(p, MNT_DETACH);
+                close(fd);
+                if (r < 0)
+                    break;
+            }
+            veil_error_free(e);
+            char *slash = strrchr(path, '/');
+            if (slash == NULL)
+                break;
+            *slash = '\0';
+            _cleanup_close_ int parent =
+                veil_open_in_root(c->rootfd, *path ? path : "/", O_PATH | O_DIRECTORY, NULL);
+            if (parent < 0 || (unlinkat(parent, slash + 1, AT_REMOVEDIR) < 0 &&
+                               unlinkat(parent, slash + 1, 0) < 0))
+                break;
+        }
+    }
+    free(c->created);
+    c->created = NULL;
+    c->n_created = 0;
+}
+
 /*
  * Opens (creating when missing: a directory, or a file when the source is
  * not a directory) the mount destination inside the root.  The result must
@@ -61,6 +132,8 @@ static int open_dest(rootfs_ctx *c, const veil_mount_step *m, bool dir, veil_err
         if (fd < 0 && e->errnum == ENOENT) {
             veil_error_free(e);
             /* create it, then insist that the result is reached without symlinks */
+            if (remember_created(c, dest, err) < 0)
+                return -1;
             _cleanup_close_ int made = dir ? veil_mkdir_in_root(c->rootfd, dest, 0755, err)
                                            : veil_mkfile_in_root(c->rootfd, dest, 0644, err);
             if (made < 0)
@@ -88,10 +161,21 @@ static int open_dest(rootfs_ctx *c, const veil_mount_step *m, bool dir, veil_err
             return veil_error_set(err, 0, "the destination %s is not a directory", dest);
         }
     } else {
-        fd = dir ? veil_mkdir_in_root(c->rootfd, dest, 0755, err)
-                 : veil_mkfile_in_root(c->rootfd, dest, 0644, err);
-        if (fd < 0)
+        veil_error *e = NULL;
+        fd = veil_open_in_root(c->rootfd, dest, O_PATH, &e);
+        if (fd < 0 && e->errnum != ENOENT) {
+            *err = e;
             return -1;
+        }
+        veil_error_free(e);
+        if (fd < 0) {
+            if (remember_created(c, dest, err) < 0)
+                return -1;
+            fd = dir ? veil_mkdir_in_root(c->rootfd, dest, 0755, err)
+                     : veil_mkfile_in_root(c->rootfd, dest, 0644, err);
+            if (fd < 0)
+                return -1;
+        }
     }
     struct statfs sfs;
     if (fstatfs(fd, &sfs) < 0) {
@@ -329,22 +413,30 @@ int veil_rootfs_prepare(const veil_child_args *a, int *rootfd_out, veil_error **
         prepared[i] = -1; /* do_mount owns it */
         if (do_mount(&c, i, fd, err) < 0) {
             close_fds(prepared, plan->n_mounts);
+            undo_created(&c);
             close(c.rootfd);
             return veil_error_prefix(err, "mounts[%zu] (%s)", i, plan->mounts[i].destination);
         }
     }
-    if (plan->setup_dev &&
-        veil_dev_setup(c.rootfd, plan, a->in_userns, err) < 0) {
+    if (plan->setup_dev && veil_dev_setup(c.rootfd, plan, a->in_userns, err) < 0) {
+        undo_created(&c);
         close(c.rootfd);
         return -1;
     }
     if (c.dev_ro) {
         _cleanup_close_ int dev = veil_open_in_root(c.rootfd, "/dev", O_PATH | O_DIRECTORY, err);
         if (dev < 0 || veil_remount_fd(dev, MS_RDONLY, "/dev", err) < 0) {
+            undo_created(&c);
             close(c.rootfd);
             return veil_error_prefix(err, "mounts[%zu] (/dev)", c.dev_ro - 1);
         }
     }
+    /* kept until here: a failure later (hooks, pivot) does not undo them */
+    for (size_t i = 0; i < c.n_created; i++) {
+        free(c.created[i].dest);
+        free(c.created[i].top);
+    }
+    free(c.created);
     *rootfd_out = c.rootfd;
     return 0;
 }

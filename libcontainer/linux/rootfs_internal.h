@@ -12,6 +12,13 @@ typedef struct rootfs_ctx {
     int rootfd;    /* the rootfs, O_PATH */
     int selinux;   /* -1 unknown, 0/1: whether mountLabel applies */
     size_t dev_ro; /* 1 + index of a read-only /dev mount made read-only after its nodes */
+    /* Destinations veil created, with the topmost directory it had to make
+     * for each: removed again if the setup fails, so that a refused bundle
+     * leaves its rootfs as it was. */
+    struct created_path {
+        char *dest, *top;
+    } *created;
+    size_t n_created;
 } rootfs_ctx;
 
 /* overlay.c: the overlay of m as a detached mount (fsopen/fsconfig/fsmount),
