@@ -103,6 +103,9 @@ int veil_rootfs_pivot(const veil_plan *plan, int rootfd, veil_error **err);
 /* paths.c: after the pivot: masked and read-only paths, sysctls, ro root,
  * final propagation of "/". */
 int veil_rootfs_finalize(const veil_plan *plan, veil_error **err);
+/* paths.c: refuses net.* sysctls when the network namespace joined by path
+ * is the runtime's own (the plan cannot tell without a stat). */
+int veil_sysctl_check_netns(const veil_plan *plan, veil_error **err);
 
 /* dev.c */
 int veil_dev_setup(int rootfd, const veil_plan *plan, bool in_userns, veil_error **err);

@@ -139,6 +139,34 @@ static int write_sysctls(const veil_plan *plan, veil_error **err)
     return 0;
 }
 
+int veil_sysctl_check_netns(const veil_plan *plan, veil_error **err)
+{
+    const char *path = NULL;
+    for (size_t i = 0; i < plan->n_namespaces; i++)
+        if (plan->namespaces[i].type == VEIL_NS_NETWORK)
+            path = plan->namespaces[i].path;
+    if (path == NULL)
+        return 0;
+    for (size_t i = 0; i < plan->sysctl.n; i++) {
+        const char *key = plan->sysctl.items[i].key;
+        if (strncmp(key, "net.", 4) != 0)
+            continue;
+        /* the runtime's own network namespace is the host's */
+        struct stat joined, own;
+        if (stat(path, &joined) < 0)
+            return veil_error_set(err, errno, "stat the network namespace %s", path);
+        if (stat("/proc/self/ns/net", &own) < 0)
+            return veil_error_set(err, errno, "stat /proc/self/ns/net");
+        if (joined.st_dev == own.st_dev && joined.st_ino == own.st_ino)
+            return veil_error_set(err, 0,
+                                  "linux.sysctl: \"%s\" is not allowed in the host's network "
+                                  "namespace (%s)",
+                                  key, path);
+        return 0;
+    }
+    return 0;
+}
+
 int veil_rootfs_finalize(const veil_plan *plan, veil_error **err)
 {
     _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);

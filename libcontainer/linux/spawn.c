@@ -254,6 +254,8 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     res->pid = -1;
     res->pidfd = -1;
     res->pty_master = -1;
+    if (veil_sysctl_check_netns(plan, err) < 0)
+        return -1;
     if (veil_ns_open_paths(plan, a.ns_fds, err) < 0)
         return -1;
     uint64_t clone_flags = 0;
