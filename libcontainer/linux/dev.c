@@ -114,10 +114,15 @@ static int make_node(int dir, const char *name, const veil_device_node *d, bool 
     mode_t type = node_type(d->type);
     dev_t dev = type == S_IFIFO ? 0 : makedev((unsigned)d->major, (unsigned)d->minor);
     bool kept = false;
-    if (clear_name(dir, name, type, dev, &kept, d->path, err) < 0)
-        return -1;
-    if (!kept && mknodat(dir, name, type | (d->mode & 07777), dev) < 0)
-        return veil_error_set(err, errno, "mknod %s", d->path);
+    /* a fresh /dev has nothing in the way: look only when mknod says so */
+    if (mknodat(dir, name, type | (d->mode & 07777), dev) < 0) {
+        if (errno != EEXIST)
+            return veil_error_set(err, errno, "mknod %s", d->path);
+        if (clear_name(dir, name, type, dev, &kept, d->path, err) < 0)
+            return -1;
+        if (!kept && mknodat(dir, name, type | (d->mode & 07777), dev) < 0)
+            return veil_error_set(err, errno, "mknod %s", d->path);
+    }
     if (kept && fchmodat(dir, name, d->mode & 07777, AT_SYMLINK_NOFOLLOW) < 0 &&
         errno != EOPNOTSUPP)
         return veil_error_set(err, errno, "chmod %s", d->path);
