@@ -153,3 +153,9 @@ int veil_open_in_root(int rootfd, const char *path, int flags, veil_error **err)
 int veil_open_in_root_nosymlinks(int rootfd, const char *path, int flags, veil_error **err);
 int veil_mkdir_in_root(int rootfd, const char *path, mode_t mode, veil_error **err);
 int veil_mkfile_in_root(int rootfd, const char *path, mode_t mode, veil_error **err);
+/* The same, telling where creation began: *created_at is the offset in path
+ * of the first element veil made, SIZE_MAX when everything existed. */
+int veil_mkdir_in_root_at(int rootfd, const char *path, mode_t mode, size_t *created_at,
+                          veil_error **err);
+int veil_mkfile_in_root_at(int rootfd, const char *path, mode_t mode, size_t *created_at,
+                           veil_error **err);

@@ -44,39 +44,40 @@ static bool has_flags(const veil_mount_step *m)
     return m->propagation || m->attr_set || m->attr_clr;
 }
 
-/* The first missing element of dest ("/a/b" for "/a/b/c/d" when only /a
- * exists), remembered before creating dest so a failure can undo it. */
-static int remember_created(rootfs_ctx *c, const char *dest, veil_error **err)
+/* Remembers that veil created dest, from the element at offset `at` on,
+ * so a failure can undo it. */
+static int remember_created(rootfs_ctx *c, const char *dest, size_t at, veil_error **err)
 {
-    _cleanup_free_ char *top = strdup(dest);
-    if (top == NULL)
-        return veil_error_set(err, ENOMEM, "mounts");
-    for (char *p = top + 1;; p++) {
-        if (*p != '/' && *p != '\0')
-            continue;
-        char saved = *p;
-        *p = '\0';
-        veil_error *e = NULL;
-        int fd = veil_open_in_root(c->rootfd, top, O_PATH, &e);
-        if (fd >= 0)
-            close(fd);
-        int missing = fd < 0 && e->errnum == ENOENT;
-        veil_error_free(e);
-        if (missing || saved == '\0')
-            break;
-        *p = saved;
-    }
+    if (at == SIZE_MAX)
+        return 0;
     struct created_path *n = realloc(c->created, (c->n_created + 1) * sizeof(*n));
     if (n == NULL)
         return veil_error_set(err, ENOMEM, "mounts");
     c->created = n;
-    n[c->n_created].top = steal_pointer(&top);
-    if ((n[c->n_created].dest = strdup(dest)) == NULL) {
+    n[c->n_created].top = strndup(dest, at + strcspn(dest + at, "/"));
+    n[c->n_created].dest = strdup(dest);
+    if (n[c->n_created].top == NULL || n[c->n_created].dest == NULL) {
         free(n[c->n_created].top);
+        free(n[c->n_created].dest);
         return veil_error_set(err, ENOMEM, "mounts");
     }
     c->n_created++;
     return 0;
+}
+
+/* Opens dest, creating it (and what leads to it) as a directory or a file. */
+static int make_dest(rootfs_ctx *c, const char *dest, bool dir, veil_error **err)
+{
+    size_t at = SIZE_MAX;
+    int fd = dir ? veil_mkdir_in_root_at(c->rootfd, dest, 0755, &at, err)
+                 : veil_mkfile_in_root_at(c->rootfd, dest, 0644, &at, err);
+    if (fd < 0)
+        return -1;
+    if (remember_created(c, dest, at, err) < 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
 }
 
 /* Undoes the creations, last first: detach what is mounted on each path
@@ -132,10 +133,7 @@ static int open_dest(rootfs_ctx *c, const veil_mount_step *m, bool dir, veil_err
         if (fd < 0 && e->errnum == ENOENT) {
             veil_error_free(e);
             /* create it, then insist that the result is reached without symlinks */
-            if (remember_created(c, dest, err) < 0)
-                return -1;
-            _cleanup_close_ int made = dir ? veil_mkdir_in_root(c->rootfd, dest, 0755, err)
-                                           : veil_mkfile_in_root(c->rootfd, dest, 0644, err);
+            _cleanup_close_ int made = make_dest(c, dest, dir, err);
             if (made < 0)
                 return -1;
             fd = veil_open_in_root_nosymlinks(c->rootfd, dest, O_PATH, &e);
@@ -160,22 +158,8 @@ static int open_dest(rootfs_ctx *c, const veil_mount_step *m, bool dir, veil_err
             close(fd);
             return veil_error_set(err, 0, "the destination %s is not a directory", dest);
         }
-    } else {
-        veil_error *e = NULL;
-        fd = veil_open_in_root(c->rootfd, dest, O_PATH, &e);
-        if (fd < 0 && e->errnum != ENOENT) {
-            *err = e;
-            return -1;
-        }
-        veil_error_free(e);
-        if (fd < 0) {
-            if (remember_created(c, dest, err) < 0)
-                return -1;
-            fd = dir ? veil_mkdir_in_root(c->rootfd, dest, 0755, err)
-                     : veil_mkfile_in_root(c->rootfd, dest, 0644, err);
-            if (fd < 0)
-                return -1;
-        }
+    } else if ((fd = make_dest(c, dest, dir, err)) < 0) {
+        return -1;
     }
     struct statfs sfs;
     if (fstatfs(fd, &sfs) < 0) {

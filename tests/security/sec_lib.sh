@@ -8,10 +8,11 @@ mkdir -p "$ROOT" "$T/host"
 # What lies outside every rootfs: attacks aim their symlinks here.
 HOST=$T/host
 
-# snapshot ROOTFS: host mounts (other test runs' temporary dirs left out),
+# snapshot ROOTFS: host mounts (those of other tests running at the same time
+# under /tmp left out: veil itself never mounts in the host namespace),
 # the state root, the rootfs and $HOST, with types, modes and owners.
 snapshot() {
-	awk -v t="$T" '$5 ~ /^\/tmp\/veil-itest\./ && index($5, t) != 1 {next} {print $4, $5, $6, $(NF-2), $(NF-1)}' \
+	awk -v t="$T" '$5 ~ /^\/tmp\// && index($5, t) != 1 {next} {print $4, $5, $6, $(NF-2), $(NF-1)}' \
 		/proc/self/mountinfo | sort
 	echo "-- state"
 	find "$ROOT" -printf '%P %y %m\n' | sort
