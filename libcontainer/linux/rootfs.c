@@ -132,6 +132,7 @@ static int open_dest(rootfs_ctx *c, const veil_mount_step *m, bool dir, veil_err
         fd = veil_open_in_root_nosymlinks(c->rootfd, dest, O_PATH, &e);
         if (fd < 0 && e->errnum == ENOENT) {
             veil_error_free(e);
+            e = NULL; /* veil_error_set frees what *err holds */
             /* create it, then insist that the result is reached without symlinks */
             _cleanup_close_ int made = make_dest(c, dest, dir, err);
             if (made < 0)
