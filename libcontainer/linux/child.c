@@ -308,6 +308,9 @@ _Noreturn void veil_child_main(veil_child_args *a)
     CHECK(veil_process_prepare(plan, &err));
     _cleanup_free_ char *exe = NULL;
     CHECK(veil_process_lookup(proc, &exe, &err));
+    char **envp = veil_process_env(proc, &err);
+    if (envp == NULL)
+        fail(sync_fd, err);
     const char *cwd = proc->cwd ? proc->cwd : "/";
     if (chdir(cwd) < 0) {
         veil_error_set(&err, errno, "chdir to cwd (\"%s\") set in config.json", cwd);
@@ -366,7 +369,7 @@ _Noreturn void veil_child_main(veil_child_args *a)
     if (a->opts->seccomp && !seccomp_early)
         CHECK(veil_seccomp_install(a->opts->seccomp, a->opts->seccomp_listener_fd, seccomp_state,
                                    &err));
-    execve(exe, proc->args, proc->env ? proc->env : (char *[]){NULL});
+    execve(exe, proc->args, envp);
     veil_error_set(&err, errno, "exec %s", exe);
     fail(-1, err);
 }

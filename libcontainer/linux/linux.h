@@ -129,6 +129,12 @@ int veil_process_set_caps(const veil_plan_process *p, veil_error **err);
 int veil_process_set_rlimits(const veil_plan_process *p, veil_error **err);
 int veil_process_set_oom_score_adj(const veil_plan_process *p, veil_error **err);
 
+/* env.c: the environment handed to execve (runc's rules: NAME=VALUE,
+ * last duplicate wins, HOME from /etc/passwd).  The strings are borrowed
+ * from p except the HOME entry added; free with free() (leaks that one
+ * string in the exec'ing process only). */
+char **veil_process_env(const veil_plan_process *p, veil_error **err);
+
 /* idmap.c: writes /proc/<pid>/{uid_map,setgroups,gid_map} from the parent. */
 int veil_idmap_write(pid_t pid, const veil_plan *plan, veil_error **err);
 
