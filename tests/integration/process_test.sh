@@ -85,7 +85,7 @@ cfg e 'c["process"]["user"] = {"uid": 65534, "gid": 65534}'
 run_veil run --bundle "$T/e" "$(id envhome)"
 is "$out" "2 /" "HOME of a user whose passwd home is /"
 cfg e 'c["process"]["env"] = ["PATH=/bin", "NOEQUALS"]'
-veil_fails "an environment entry without =" "invalid environment variable" run --bundle "$T/e" "$(id envbad)"
+veil_fails "an environment entry without =" "is not of the form KEY=VALUE" run --bundle "$T/e" "$(id envbad)"
 
 # fds: only stdio (and --preserve-fds) reach the container
 bundle f sh -c 'ls /proc/self/fd | tr "\n" " "'
