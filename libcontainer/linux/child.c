@@ -271,6 +271,9 @@ _Noreturn void veil_child_main(veil_child_args *a)
     CHECK(veil_process_prepare(plan, &err));
     _cleanup_free_ char *exe = NULL;
     CHECK(veil_process_lookup(proc, &exe, &err));
+    char **envp = veil_process_env(proc, &err);
+    if (envp == NULL)
+        fail(sync_fd, err);
     const char *cwd = proc->cwd ? proc->cwd : "/";
     if (chdir(cwd) < 0) {
         veil_error_set(&err, errno, "chdir to cwd (\"%s\") set in config.json", cwd);
@@ -314,6 +317,7 @@ _Noreturn void veil_child_main(veil_child_args *a)
         .seccomp = a->opts->seccomp,
         .seccomp_listener_fd = a->opts->seccomp_listener_fd,
         .seccomp_state = seccomp_state,
+        .envp = envp,
     };
     veil_process_finish(&fin, &err);
     fail(-1, err);

@@ -59,9 +59,12 @@ static int write_time_offsets(const veil_plan *plan, veil_error **err)
     int len = snprintf(buf, sizeof(buf), "monotonic %lld %u\nboottime %lld %u\n",
                        (long long)plan->time_monotonic_secs, plan->time_monotonic_nsecs,
                        (long long)plan->time_boottime_secs, plan->time_boottime_nsecs);
-    _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    _cleanup_close_ int proc = veil_procfs_root(AT_FDCWD, "/proc", err);
+    if (proc < 0)
+        return veil_error_prefix(err, "write the time namespace offsets");
+    _cleanup_close_ int fd = veil_procfs_open(proc, "self/timens_offsets", O_WRONLY, err);
     if (fd < 0)
-        return veil_error_set(err, errno, "open /proc/self/timens_offsets");
+        return veil_error_prefix(err, "write the time namespace offsets");
     /* one line per write: the kernel parses a single clock per write on older kernels */
     char *nl = strchr(buf, '\n');
     if (veil_write_all(fd, buf, (size_t)(nl + 1 - buf)) < 0 ||
@@ -241,6 +244,10 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
             else
                 close(fd);
             break;
+        case VEIL_SYNC_MOUNTS_REQ:
+            if (veil_idmap_mounts_send(plan, pid, sync_fd, err) < 0)
+                return -1;
+            break;
         case VEIL_SYNC_USERNS:
             /* init made its user namespace itself: its maps, now */
             if (veil_idmap_write(pid, plan, err) < 0)
@@ -290,6 +297,8 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     res->pid = -1;
     res->pidfd = -1;
     res->pty_master = -1;
+    if (veil_sysctl_check_netns(plan, err) < 0)
+        return -1;
     if (veil_ns_open_paths(plan, a.ns_fds, err) < 0)
         return -1;
     uint64_t clone_flags = 0;

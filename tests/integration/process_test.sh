@@ -77,6 +77,16 @@ has "$(echo "$err" | tr A-Z a-z)" "no such file or directory" "the errno text is
 cfg e 'c["process"]["args"] = ["pwd"]; c["process"]["cwd"] = "/does/not/exist"'
 veil_fails "a cwd that does not exist" "No such file or directory" run --bundle "$T/e" "$(id nocwd)"
 
+# runc's environment rules: last duplicate wins, HOME from /etc/passwd
+cfg e 'c["process"]["env"] = ["PATH=/bin", "A=1", "A=2"]; c["process"]["args"] = ["sh", "-c", "echo $A $HOME"]; c["process"]["cwd"] = "/"'
+run_veil run --bundle "$T/e" "$(id envdup)"
+is "$out" "2 /root" "a duplicate variable keeps its last value; HOME comes from /etc/passwd"
+cfg e 'c["process"]["user"] = {"uid": 65534, "gid": 65534}'
+run_veil run --bundle "$T/e" "$(id envhome)"
+is "$out" "2 /" "HOME of a user whose passwd home is /"
+cfg e 'c["process"]["env"] = ["PATH=/bin", "NOEQUALS"]'
+veil_fails "an environment entry without =" "is not of the form KEY=VALUE" run --bundle "$T/e" "$(id envbad)"
+
 # fds: only stdio (and --preserve-fds) reach the container
 bundle f sh -c 'ls /proc/self/fd | tr "\n" " "'
 run_veil run --bundle "$T/f" "$(id fds)"
