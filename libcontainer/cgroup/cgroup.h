@@ -65,6 +65,32 @@ int veil_cgroup_v2_fd(const veil_cgroup *cg);
  * and, on hybrid hosts, the unified tree). */
 int veil_cgroup_add_pid(const veil_cgroup *cg, pid_t pid, veil_error **err);
 
+/* ---- joining a running container (exec) --------------------------------- */
+
+/* Where an exec'd process goes: the container's cgroup in every hierarchy,
+ * or sub-cgroups of it given as runc's `exec --cgroup` values: "PATH" (the
+ * same sub-cgroup in every hierarchy, only value) or "CTRL[,CTRL]:PATH"
+ * (the hierarchies of those v1 controllers; "systemd" and "unified" name
+ * those trees).  A sub-cgroup must exist; it is opened beneath the
+ * container's directory ("..", symlinks and other mounts refused), so it
+ * cannot lie outside the container's cgroup.  Borrows cg. */
+typedef struct veil_cgroup_target veil_cgroup_target;
+int veil_cgroup_target_open(const veil_cgroup *cg, const char *const *subs, size_t n,
+                            veil_cgroup_target **out, veil_error **err);
+/* On pure v2: the directory fd for clone3's CLONE_INTO_CGROUP (owned by
+ * the target or cg); -1 elsewhere. */
+int veil_cgroup_target_v2_fd(const veil_cgroup_target *t);
+/* Whether a sub-cgroup was asked for (then no fallback is taken). */
+bool veil_cgroup_target_has_sub(const veil_cgroup_target *t);
+/* Writes pid to cgroup.procs of the target in every hierarchy (v1
+ * controllers, name=systemd and, on hybrid hosts, the unified tree). */
+int veil_cgroup_target_add_pid(const veil_cgroup_target *t, pid_t pid, veil_error **err);
+void veil_cgroup_target_free(veil_cgroup_target *t);
+
+/* Pure v2: an O_PATH fd of the cgroup process pid is in now (from
+ * /proc/<pid>/cgroup), for joining the container's init where it moved. */
+int veil_cgroup_v2_fd_of(pid_t pid, veil_error **err);
+
 /* The pids in the cgroup and the cgroups below it (cgroup.procs of the
  * main hierarchy: devices on v1/hybrid, the unified tree on v2). */
 int veil_cgroup_pids(const veil_cgroup *cg, pid_t **pids, size_t *n, veil_error **err);
@@ -101,8 +127,11 @@ typedef struct veil_cgroup_oom veil_cgroup_oom;
 int veil_cgroup_oom_open(const veil_cgroup *cg, veil_cgroup_oom **out, veil_error **err);
 /* Readable (poll) when something may have happened. */
 int veil_cgroup_oom_fd(const veil_cgroup_oom *w);
-/* Consumes the notification: 1 when an OOM happened since the last call,
- * 0 when not (*gone: the cgroup was removed), -1 on error. */
+/* Consumes a notification if there is one and looks at the kernel's
+ * counters: 1 when an OOM kill happened since the last call, 0 when not
+ * (*gone: the cgroup was removed), -1 on error.  The v1 notification comes
+ * when the cgroup runs out of memory, the kill is counted a moment later:
+ * call it again shortly after a notification that gave 0. */
 int veil_cgroup_oom_read(veil_cgroup_oom *w, bool *gone, veil_error **err);
 void veil_cgroup_oom_free(veil_cgroup_oom *w);
 

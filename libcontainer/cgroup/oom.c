@@ -44,10 +44,13 @@ void veil_cgroup_oom_free(veil_cgroup_oom *w)
  * v1 also says when tasks wait because the OOM killer is disabled. */
 static void counters(const veil_cgroup_oom *w, uint64_t *kills, bool *under)
 {
-    uint64_t u = 0;
+    uint64_t u = 0, disabled = 0;
     *kills = 0;
     veil_cg_read_key(w->dir, w->v2 ? "memory.events" : "memory.oom_control", "oom_kill", kills);
-    if (!w->v2)
+    /* under_oom is set for a moment before every kill too: it counts only
+     * when no kill will follow */
+    if (!w->v2 && veil_cg_read_key(w->dir, "memory.oom_control", "oom_kill_disable", &disabled) == 0 &&
+        disabled)
         veil_cg_read_key(w->dir, "memory.oom_control", "under_oom", &u);
     *under = u != 0;
 }
@@ -138,10 +141,11 @@ int veil_cgroup_oom_read(veil_cgroup_oom *w, bool *gone, veil_error **err)
     *gone = false;
     if (!w->v2) {
         uint64_t n = 0;
-        if (read(w->fd, &n, sizeof(n)) != sizeof(n))
-            return errno == EAGAIN ? 0 : veil_error_set(err, errno, "read the OOM eventfd");
+        ssize_t r = read(w->fd, &n, sizeof(n));
+        if (r < 0 && errno != EAGAIN && errno != EINTR)
+            return veil_error_set(err, errno, "read the OOM eventfd");
         /* the kernel signals the eventfd when the cgroup is removed, too */
-        if (!veil_cg_exists(w->dir, "cgroup.event_control")) {
+        if (r == sizeof(n) && !veil_cg_exists(w->dir, "cgroup.event_control")) {
             *gone = true;
             return 0;
         }

@@ -23,6 +23,7 @@ struct veil_events {
     int pidfd;            /* init; -1 once it has exited */
     int timerfd;
     uint64_t interval;    /* of the armed timer */
+    int oom_rechecks;     /* the kill counter is looked at again, every 50 ms */
 };
 
 void veil_events_free(veil_events *ev)
@@ -151,9 +152,13 @@ int veil_events_next(veil_events *ev, uint64_t interval_ns, char **json, veil_er
             {.fd = ev->oom ? veil_cgroup_oom_fd(ev->oom) : -1, .events = POLLIN},
             {.fd = ev->pidfd, .events = POLLIN},
         };
-        int n = poll(p, 3, ev->pidfd < 0 ? 100 : -1);
+        int n = poll(p, 3, ev->oom_rechecks > 0 ? 50 : ev->pidfd < 0 ? 100 : -1);
         if (n < 0 && errno != EINTR)
             return veil_error_set(err, errno, "poll");
+        if (n == 0 && ev->oom_rechecks > 0)
+            ev->oom_rechecks--;
+        if (n > 0 && p[1].revents)
+            ev->oom_rechecks = 20; /* v1 counts the kill after notifying: look again for 1 s */
         if (n <= 0)
             continue;
         if (p[2].revents) {

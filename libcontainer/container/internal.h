@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 /* Shared pieces of the lifecycle commands. */
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -32,6 +33,23 @@ int veil_container_do_start(const veil_context *ctx, int dirfd, veil_state_recor
 int veil_container_do_destroy(const veil_context *ctx, int dirfd, veil_state_record *rec,
                               veil_status status, veil_error **err);
 
+/* exec_process.c: the config's process p changed by exec's flags (args,
+ * cwd, env, user, groups, caps, no_new_privs, LSM labels, terminal). */
+int veil_exec_process_from_flags(veil_spec_process *p, const veil_exec_options *o,
+                                 veil_error **err);
+
+/* supervise.c: the signals a foreground runtime forwards (all but those
+ * that stop or crash it)... */
+void veil_forward_sigset(sigset_t *set);
+/* ...and the loop: signals from the signalfd go to the process, the
+ * terminal is relayed when pty_master >= 0; returns the exit status
+ * (code, or 128 + signal) once it has exited and been reaped. */
+int veil_supervise(pid_t pid, int pidfd, int pty_master, int sfd);
+
+/* A pidfd for the recorded init, or -1 when that process is gone (the start
+ * time is checked while the pidfd pins the process). */
+int veil_open_init(const veil_state_record *rec);
+
 /* Opens <state_root>/<id> (locked when lock) and reads its record; errors
  * name the container ("container X does not exist"). */
 int veil_container_open_record(const veil_context *ctx, const char *id, bool lock, int *dirfd,
@@ -53,6 +71,11 @@ char *veil_oom_event_json(const char *id, veil_error **err);
 /* Live status, with "paused" from the cgroup. */
 veil_status veil_container_status(const veil_context *ctx, int dirfd,
                                   const veil_state_record *rec);
+
+/* Connects to a --console-socket (long paths through the parent directory). */
+int veil_connect_console(const char *path, veil_error **err);
+/* Writes a pid file the way runc does: decimal, no newline, temp + rename. */
+int veil_write_pid_file(const char *path, pid_t pid, veil_error **err);
 
 /* RFC 3339 with nanoseconds, UTC. */
 void veil_format_created(char *buf, size_t len);

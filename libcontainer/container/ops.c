@@ -17,8 +17,7 @@
 #include "linux/linux.h"
 #include "util/cleanup.h"
 
-/* A pidfd for the recorded init, or -1 when that process is gone. */
-static int open_init(const veil_state_record *rec)
+int veil_open_init(const veil_state_record *rec)
 {
     if (rec->pid <= 0)
         return -1;
@@ -79,21 +78,20 @@ int veil_container_open_record(const veil_context *ctx, const char *id, bool loc
 int veil_container_do_start(const veil_context *ctx, int dirfd, veil_state_record *rec,
                             veil_error **err)
 {
-    int fd = openat(dirfd, VEIL_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENXIO)
-            return veil_error_set(err, 0, "container %s: init is not waiting to start", rec->id);
-        return veil_error_set(err, errno, "container %s: open the exec fifo", rec->id);
+    if (rec->no_process) {
+        /* runtime-spec: start MUST fail without process; init has nothing to run */
+        _cleanup_close_ int pidfd = veil_open_init(rec);
+        if (pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        return veil_error_set(err, 0, "container %s: config.json has no process to start", rec->id);
     }
-    ssize_t w;
-    do
-        w = write(fd, "0", 1);
-    while (w < 0 && errno == EINTR);
-    int e = errno;
-    close(fd);
-    if (w != 1)
-        return veil_error_set(err, e, "container %s: signal init to start", rec->id);
-    unlinkat(dirfd, VEIL_EXEC_FIFO, 0);
+    int r = veil_start_trigger(dirfd, rec->id, err);
+    unlinkat(dirfd, VEIL_EXEC_SOCK, 0);
+    if (r < 0) {
+        rec->started = true;
+        veil_state_write(dirfd, rec, NULL);
+        return -1;
+    }
     rec->started = true;
     if (veil_state_write(dirfd, rec, err) < 0)
         return -1;
@@ -174,7 +172,7 @@ static size_t signal_leftovers(const veil_context *ctx, const veil_state_record 
 
 static int signal_init(const veil_state_record *rec, int sig, veil_error **err)
 {
-    _cleanup_close_ int pidfd = open_init(rec);
+    _cleanup_close_ int pidfd = veil_open_init(rec);
     if (pidfd < 0)
         return veil_error_set(err, 0, "container not running");
     if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0) {
@@ -241,7 +239,7 @@ int veil_container_do_destroy(const veil_context *ctx, int dirfd, veil_state_rec
         *err = NULL;
     }
     if (status != VEIL_STATUS_STOPPED) {
-        _cleanup_close_ int pidfd = open_init(rec);
+        _cleanup_close_ int pidfd = veil_open_init(rec);
         if (pidfd >= 0)
             syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
         if (cg) {

@@ -22,6 +22,10 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static bool is_executable(const char *path, int *err_out)
@@ -77,13 +81,13 @@ int veil_process_lookup(const veil_plan_process *p, char **path, veil_error **er
     return veil_error_set(err, 0, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
-static int write_self_proc(const char *file, const char *value, veil_error **err)
+/* /proc/<what>, written through the verified procfs root (procfs.c). */
+static int write_proc(const char *rel, const char *value, veil_error **err)
 {
-    _cleanup_close_ int dir = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    struct statfs sfs;
-    if (dir < 0 || fstatfs(dir, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-        return veil_error_set(err, 0, "/proc/self is not on procfs");
-    return veil_fs_write_at(dir, file, value, strlen(value), err);
+    _cleanup_close_ int proc = veil_procfs_root(AT_FDCWD, "/proc", err);
+    if (proc < 0)
+        return -1;
+    return veil_procfs_write(proc, rel, value, strlen(value), err);
 }
 
 int veil_process_set_rlimits(const veil_plan_process *p, veil_error **err)
@@ -136,13 +140,21 @@ static int parse_node_list(const char *s, unsigned long *mask, size_t words, vei
     return 0;
 }
 
-static int apply_lsm_label(const char *file, const char *value, veil_error **err)
+/* attr_dir: an fd of /proc/thread-self/attr opened earlier on a trusted
+ * procfs (exec opens it on the host's before joining the container), or -1
+ * to open the one of the current root. */
+static int apply_lsm_label(int attr_dir, const char *file, const char *value, veil_error **err)
 {
-    _cleanup_close_ int dir = open("/proc/thread-self/attr", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (attr_dir < 0) {
+        /* the current root's procfs, verified */
+        char rel[64];
+        snprintf(rel, sizeof(rel), "thread-self/attr/%s", file);
+        return write_proc(rel, value, err);
+    }
     struct statfs sfs;
-    if (dir < 0 || fstatfs(dir, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    if (fstatfs(attr_dir, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
         return veil_error_set(err, 0, "/proc/thread-self/attr is not on procfs");
-    return veil_fs_write_at(dir, file, value, strlen(value), err);
+    return veil_fs_write_at(attr_dir, file, value, strlen(value), err);
 }
 
 static bool apparmor_enabled(void)
@@ -156,9 +168,14 @@ static bool apparmor_enabled(void)
     return n > 0 && buf[0] == 'Y';
 }
 
+int veil_process_prepare(const veil_plan *plan, veil_error **err)
+{
+    return veil_process_prepare_at(plan, -1, err);
+}
+
 /* Settings of the process that need no identity change: personality,
  * scheduler, I/O priority, memory policy, LSM labels, keyring. */
-int veil_process_prepare(const veil_plan *plan, veil_error **err)
+int veil_process_prepare_at(const veil_plan *plan, int attr_dir, veil_error **err)
 {
     const veil_plan_process *p = plan->process;
     if (plan->has_personality && personality(plan->personality) < 0)
@@ -200,12 +217,12 @@ int veil_process_prepare(const veil_plan *plan, veil_error **err)
                                   "process.apparmorProfile is set but AppArmor is not enabled");
         char buf[4200];
         snprintf(buf, sizeof(buf), "exec %s", p->apparmor_profile);
-        if (apply_lsm_label("apparmor/exec", buf, NULL) < 0 &&
-            apply_lsm_label("exec", buf, err) < 0)
+        if (apply_lsm_label(attr_dir, "apparmor/exec", buf, NULL) < 0 &&
+            apply_lsm_label(attr_dir, "exec", buf, err) < 0)
             return veil_error_prefix(err, "apply the AppArmor profile %s", p->apparmor_profile);
     }
     if (p->selinux_label && *p->selinux_label && access("/sys/fs/selinux/enforce", F_OK) == 0 &&
-        apply_lsm_label("exec", p->selinux_label, err) < 0)
+        apply_lsm_label(attr_dir, "exec", p->selinux_label, err) < 0)
         return veil_error_prefix(err, "apply the SELinux label");
     return 0;
 }
@@ -283,13 +300,25 @@ int veil_process_set_caps(const veil_plan_process *p, veil_error **err)
     return 0;
 }
 
+int veil_process_join_keyring(const char *id, veil_error **err)
+{
+    char name[300];
+    snprintf(name, sizeof(name), "_ses.%s", id ? id : "veil");
+    /* no keyrings (ENOSYS) or not allowed to use them (a user namespace, a
+     * profile): the process keeps the caller's, as runc tolerates */
+    if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0 && errno != ENOSYS &&
+        errno != EACCES && errno != EPERM)
+        return veil_error_set(err, errno, "join a new session keyring");
+    return 0;
+}
+
 int veil_process_set_oom_score_adj(const veil_plan_process *p, veil_error **err)
 {
     if (!p->has_oom_score_adj)
         return 0;
     char buf[16];
     snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-    if (write_self_proc("oom_score_adj", buf, err) < 0)
+    if (write_proc("self/oom_score_adj", buf, err) < 0)
         return veil_error_prefix(err, "set oom_score_adj to %d", p->oom_score_adj);
     return 0;
 }

@@ -471,3 +471,72 @@ int veil_plan_build(const veil_spec *spec, const veil_plan_options *opts, veil_p
     *out = steal_pointer(&plan);
     return 0;
 }
+
+/* ---- a process exec'd into a running container ------------------------------ */
+
+/* What the exec'd process takes from the container when its own description
+ * leaves it out (runc's rules): capabilities, rlimits, LSM labels,
+ * scheduler, I/O priority, CPU affinity, umask and OOM score.  A shallow
+ * copy: the strings stay with proc and config. */
+static veil_spec_process merge_exec_process(const veil_spec_process *proc,
+                                            const veil_spec_process *config)
+{
+    veil_spec_process m = *proc;
+    if (config == NULL)
+        return m;
+    if (m.capabilities == NULL)
+        m.capabilities = config->capabilities;
+    if (m.n_rlimits == 0) {
+        m.rlimits = config->rlimits;
+        m.n_rlimits = config->n_rlimits;
+    }
+    if (m.apparmor_profile == NULL || *m.apparmor_profile == '\0')
+        m.apparmor_profile = config->apparmor_profile;
+    if (m.selinux_label == NULL || *m.selinux_label == '\0')
+        m.selinux_label = config->selinux_label;
+    if (m.scheduler == NULL)
+        m.scheduler = config->scheduler;
+    if (m.io_priority == NULL)
+        m.io_priority = config->io_priority;
+    if ((m.exec_cpu_affinity_initial == NULL || *m.exec_cpu_affinity_initial == '\0') &&
+        (m.exec_cpu_affinity_final == NULL || *m.exec_cpu_affinity_final == '\0')) {
+        m.exec_cpu_affinity_initial = config->exec_cpu_affinity_initial;
+        m.exec_cpu_affinity_final = config->exec_cpu_affinity_final;
+    }
+    if (!m.user.umask.set)
+        m.user.umask = config->user.umask;
+    if (!m.oom_score_adj.set)
+        m.oom_score_adj = config->oom_score_adj;
+    return m;
+}
+
+int veil_plan_build_exec(const veil_spec *config, const veil_spec_process *proc,
+                         const veil_plan_options *opts, veil_plan **out, veil_error **err)
+{
+    *out = NULL;
+    if (config == NULL || proc == NULL || opts == NULL)
+        return veil_plan_invalid(err, "plan: no config, process or options");
+    if (opts->id == NULL || *opts->id == '\0')
+        return veil_plan_invalid(err, "plan: a container id is required");
+    _cleanup_plan_ veil_plan *plan = calloc(1, sizeof(*plan));
+    if (plan == NULL)
+        return oom(err, "");
+    plan->id = strdup(opts->id);
+    plan->bundle = opts->bundle ? veil_path_clean(opts->bundle) : NULL;
+    plan->oci_version = config->oci_version ? strdup(config->oci_version) : NULL;
+    if (plan->id == NULL || (opts->bundle && plan->bundle == NULL) ||
+        (config->oci_version && !plan->oci_version))
+        return oom(err, "");
+    plan->no_new_keyring = opts->no_new_keyring;
+    plan->preserve_fds = opts->preserve_fds;
+    const veil_spec_linux *lx = config->linux_;
+    veil_spec_process merged = merge_exec_process(proc, config->process);
+    if (kv_copy(&config->annotations, &plan->annotations, err) < 0 ||
+        veil_plan_build_process(&merged, plan, &plan->process, err) < 0 ||
+        (lx && plan_personality(lx->personality, plan, err) < 0) ||
+        (lx && plan_memory_policy(lx->memory_policy, plan, err) < 0) ||
+        (lx && lx->seccomp && veil_plan_seccomp(lx->seccomp, &plan->seccomp, err) < 0))
+        return -1;
+    *out = steal_pointer(&plan);
+    return 0;
+}

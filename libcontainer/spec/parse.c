@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "spec/internal.h"
 #include "util/cleanup.h"
@@ -139,7 +140,10 @@ veil_spec *veil_spec_parse(const char *buf, size_t len, const char *name, veil_e
     return spec_from_doc(doc, name, err);
 }
 
-veil_spec *veil_spec_load(const char *path, veil_error **err)
+/* Reads a whole document file, bounded like the parser: a directory or an
+ * oversized file is refused before a byte is read, a stream without a size
+ * once it passes the limit. */
+static char *read_document(const char *path, size_t *len, veil_error **err)
 {
     _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
@@ -155,20 +159,76 @@ veil_spec *veil_spec_load(const char *path, veil_error **err)
         veil_error_set(err, EISDIR, "read %s", path);
         return NULL;
     }
-    /* refuse a huge file before reading a byte of it */
-    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > vj_default_limits.max_bytes) {
+    size_t max = vj_default_limits.max_bytes;
+    if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > max) {
         veil_error_set(err, 0, "%s: file is too large (%lld bytes, the limit is %zu)", path,
-                       (long long)st.st_size, vj_default_limits.max_bytes);
+                       (long long)st.st_size, max);
         if (err && *err)
             (*err)->errnum = EFBIG;
         return NULL;
     }
-    _cleanup_vj_ vj_node *doc = vj_parse_fd(fd, &vj_default_limits, err);
-    if (doc == NULL) {
-        veil_error_prefix(err, "%s", path);
+    size_t n = 0, cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 16384;
+    _cleanup_free_ char *buf = malloc(cap);
+    if (buf == NULL) {
+        veil_error_set(err, ENOMEM, "read %s", path);
         return NULL;
     }
-    return spec_from_doc(doc, path, err);
+    for (;;) {
+        if (n == cap) {
+            if (cap > max) {
+                veil_error_set(err, 0, "%s: document is too large (the limit is %zu bytes)",
+                               path, max);
+                if (err && *err)
+                    (*err)->errnum = EFBIG;
+                return NULL;
+            }
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL) {
+                veil_error_set(err, ENOMEM, "read %s", path);
+                return NULL;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            veil_error_set(err, errno, "read %s", path);
+            return NULL;
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *len = n;
+    return steal_pointer(&buf);
+}
+
+veil_spec *veil_spec_load_raw(const char *path, char **raw, size_t *raw_len, veil_error **err)
+{
+    size_t len = 0;
+    _cleanup_free_ char *buf = read_document(path, &len, err);
+    if (buf == NULL)
+        return NULL;
+    veil_spec *spec = veil_spec_parse(buf, len, path, err);
+    if (spec && raw) {
+        *raw = steal_pointer(&buf);
+        *raw_len = len;
+    }
+    return spec;
+}
+
+veil_spec *veil_spec_load(const char *path, veil_error **err)
+{
+    return veil_spec_load_raw(path, NULL, NULL, err);
+}
+
+veil_spec_process *veil_spec_load_process(const char *path, veil_error **err)
+{
+    size_t len = 0;
+    _cleanup_free_ char *buf = read_document(path, &len, err);
+    return buf ? veil_spec_parse_process(buf, len, path, err) : NULL;
 }
 
 veil_spec_process *veil_spec_parse_process(const char *buf, size_t len, const char *name,

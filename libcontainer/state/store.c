@@ -25,8 +25,9 @@ static int lock_dir(int fd, const char *id, veil_error **err)
 
 int veil_state_dir_create(const char *root, const char *id, int *dirfd, veil_error **err)
 {
-    if (mkdir(root, 0700) < 0 && errno != EEXIST)
-        return veil_error_set(err, errno, "create the state root %s", root);
+    /* the shim passes --root <dir>/<namespace> and expects its parents made */
+    if (veil_fs_mkdir_p(root, 0700, err) < 0)
+        return veil_error_prefix(err, "create the state root %s", root);
     _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return veil_error_set(err, errno, "open the state root %s", root);
@@ -151,6 +152,10 @@ int veil_state_write(int dirfd, const veil_state_record *rec, veil_error **err)
     }
     vj_w_kbool(w, "pidnsPrivate", rec->pidns_private);
     vj_w_kbool(w, "started", rec->started);
+    if (rec->no_process)
+        vj_w_kbool(w, "noProcess", true);
+    if (rec->no_new_keyring)
+        vj_w_kbool(w, "noNewKeyring", true);
     write_hooks(w, "poststart", &rec->poststart);
     write_hooks(w, "poststop", &rec->poststop);
     vj_w_object_close(w);
@@ -163,6 +168,25 @@ int veil_state_write(int dirfd, const veil_state_record *rec, veil_error **err)
     int r = veil_fs_write_atomic(dirfd, VEIL_STATE_FILE, buf, len, 0600, err);
     vj_writer_free(w);
     return r;
+}
+
+int veil_state_save_config(int dirfd, const char *buf, size_t len, veil_error **err)
+{
+    /* a new file in a directory this process just made: no temporary needed */
+    _cleanup_close_ int fd = openat(dirfd, VEIL_CONFIG_COPY,
+                                    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 || veil_write_all(fd, buf, len) < 0)
+        return veil_error_set(err, errno, "save a copy of the config in the state directory");
+    return 0;
+}
+
+char *veil_state_load_config(int dirfd, size_t *len, veil_error **err)
+{
+    /* the parser's own limit: create never saved more */
+    char *buf = veil_fs_read_at(dirfd, VEIL_CONFIG_COPY, vj_default_limits.max_bytes, len, err);
+    if (buf == NULL)
+        veil_error_prefix(err, "the saved config of the container");
+    return buf;
 }
 
 static char *dup_str(const vj_node *n)
@@ -257,6 +281,10 @@ int veil_state_read(int dirfd, veil_state_record **out, veil_error **err)
     rec->pidns_private = b && b->type == VJ_BOOL && b->u.boolean;
     b = vj_get(doc, "started");
     rec->started = b && b->type == VJ_BOOL && b->u.boolean;
+    b = vj_get(doc, "noProcess");
+    rec->no_process = b && b->type == VJ_BOOL && b->u.boolean;
+    b = vj_get(doc, "noNewKeyring");
+    rec->no_new_keyring = b && b->type == VJ_BOOL && b->u.boolean;
     const vj_node *ann = vj_get(doc, "annotations");
     if (ann && ann->type == VJ_OBJECT && ann->u.object.len > 0) {
         rec->annotations.items = calloc(ann->u.object.len, sizeof(veil_kv));

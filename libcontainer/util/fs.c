@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -25,6 +26,25 @@ int veil_write_all(int fd, const void *buf, size_t len)
         len -= (size_t)w;
     }
     return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+void veil_close_fds_except(unsigned from, int *keep, size_t n)
+{
+    qsort(keep, n, sizeof(int), cmp_int);
+    unsigned lo = from;
+    for (size_t i = 0; i < n; i++) {
+        if (keep[i] < 0 || (unsigned)keep[i] < lo)
+            continue;
+        if ((unsigned)keep[i] > lo)
+            syscall(SYS_close_range, lo, (unsigned)keep[i] - 1, 0);
+        lo = (unsigned)keep[i] + 1;
+    }
+    syscall(SYS_close_range, lo, ~0U, 0);
 }
 
 int veil_fs_write_atomic(int dirfd, const char *name, const char *buf, size_t len, mode_t mode,
@@ -169,4 +189,29 @@ int veil_fs_remove_contents(int dirfd, veil_error **err)
     }
     closedir(d);
     return r;
+}
+
+int veil_fs_mkdir_p(const char *path, mode_t mode, veil_error **err)
+{
+    _cleanup_free_ char *p = strdup(path);
+    if (p == NULL)
+        return veil_error_set(err, ENOMEM, "mkdir %s", path);
+    /* create each missing component from the top, like mkdir -p */
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+            return veil_error_set(err, errno, "mkdir %s", p);
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return veil_error_set(err, errno, "stat %s", path);
+    if (!S_ISDIR(st.st_mode))
+        return veil_error_set(err, ENOTDIR, "mkdir %s", path);
+    return 0;
 }

@@ -19,10 +19,11 @@ set -u
 
 VEIL=${VEIL:?set VEIL to the veil binary}
 T=$(mktemp -d /tmp/veil-itest.XXXXXX)
+chmod 755 "$T" # a container root in a user namespace must reach its bundle
 ROOT=$T/root
 TESTNAME=$(basename "$0" .sh)
-n=0
-failed=0
+TAP_N=0
+TAP_FAILED=0
 out="" err="" rc=0
 
 if [ "$(id -u)" != 0 ]; then
@@ -41,9 +42,9 @@ fi
 
 
 # ---- TAP ---------------------------------------------------------------------------
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
+pass() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
 fail() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+	TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $1"
 	shift; local l; for l in "$@"; do printf '#   %s\n' "$l"; done
 }
 is() { # got want description
@@ -73,11 +74,13 @@ _rootfs_template() {
 	chmod 1777 "$r/tmp"
 	cp "$BUSYBOX" "$r/bin/busybox"
 	# one process for all applet links (hundreds of ln take half a minute in
-	# the emulated test VM); the links point to /bin/busybox
-	if ! chroot "$r" /bin/busybox --install -s /bin 2>/dev/null; then
-		local a
+	# the emulated test VM): perl is part of every Debian system
+	local a
+	# shellcheck disable=SC2046
+	if ! (cd "$r/bin" && perl -e 'symlink("busybox", $_) or die "$_: $!\n" for @ARGV' \
+		$(./busybox --list | grep -vx busybox)); then
 		for a in $("$r/bin/busybox" --list); do
-			[ "$a" = busybox ] || ln -s busybox "$r/bin/$a"
+			[ "$a" = busybox ] || ln -sf busybox "$r/bin/$a"
 		done
 	fi
 	printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$r/etc/passwd"
@@ -183,16 +186,16 @@ done_testing() {
 	local procs
 	procs=$(pgrep -f "$ID_PREFIX" 2>/dev/null | grep -v "^$$\$" || true)
 	is "$procs" "" "no process of the tests left"
-	# mounts of ours in the host namespace (others may come and go meanwhile:
-	# the machine is shared, so only mounts under $T count)
+	# mounts in the host namespace: nothing below this test's directory (other
+	# work on the host may mount and unmount meanwhile, so count only ours)
 	local m
-	m=$(grep -F " $T/" /proc/self/mountinfo)
+	m=$(awk -v t="$T" 'index($5, t) == 1' /proc/self/mountinfo)
 	is "$m" "" "no mount left in the host mount namespace"
 	local cg
 	cg=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$ID_PREFIX*" 2>/dev/null)
 	is "$cg" "" "no cgroup left"
-	echo "1..$n"
+	echo "1..$TAP_N"
 	rm -rf "$T"
-	[ "$failed" = 0 ]
+	[ "$TAP_FAILED" = 0 ]
 	exit $?
 }

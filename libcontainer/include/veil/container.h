@@ -83,6 +83,49 @@ typedef struct veil_run_options {
 int veil_container_run(const veil_context *ctx, const veil_run_options *opts, int *status,
                        veil_error **err);
 
+typedef struct veil_exec_options {
+    const char *id;
+    /* The process: a runtime-spec `process` document (exec --process)... */
+    const char *process_file;
+    /* ...or the container's own process from its config, with these changes
+     * (runc's flags; all ignored with a process file, as runc does). */
+    char *const *args; /* the command; required without a process file */
+    size_t n_args;
+    const char *cwd;
+    const char *const *env; /* KEY=VALUE, replacing a variable of that name */
+    size_t n_env;
+    const char *user; /* "UID[:GID]" */
+    const char *const *additional_gids;
+    size_t n_additional_gids;
+    const char *const *caps; /* added to bounding, effective, permitted (never inheritable) */
+    size_t n_caps;
+    bool set_no_new_privs, no_new_privs;
+    const char *apparmor;
+    const char *process_label;
+    bool tty;
+    /* How it runs. */
+    bool detach;                /* return once it runs (after its execve) */
+    const char *console_socket; /* receives the pty master */
+    const char *pid_file;
+    unsigned preserve_fds;      /* fds 3..3+N-1 passed on */
+    const char *const *cgroups; /* sub-cgroups: "PATH" or "CTRL[,CTRL]:PATH" */
+    size_t n_cgroups;
+    bool ignore_paused; /* exec into a paused container (it runs once resumed) */
+} veil_exec_options;
+
+/* Runs a new process in a running (or created) container: in all of its
+ * namespaces and cgroups, under its seccomp profile, capabilities, LSM
+ * labels and rlimits.  Detached it returns once the process runs; in the
+ * foreground it forwards signals (and the terminal), waits, and puts the
+ * process's exit status (code, or 128 + signal) in *status. */
+int veil_container_exec(const veil_context *ctx, const veil_exec_options *opts, int *status,
+                        veil_error **err);
+
+/* Parses exec's --user "UID[:GID]": decimal ids only, each below
+ * 4294967295 (-1 means "unchanged" to the kernel). */
+int veil_parse_user(const char *s, uint32_t *uid, bool *has_gid, uint32_t *gid,
+                    veil_error **err);
+
 void veil_container_state_free(veil_container_state *s);
 /* The OCI state document (pretty = runc's indented form). */
 char *veil_container_state_to_json(const veil_container_state *s, bool pretty, veil_error **err);

@@ -307,6 +307,15 @@ typedef struct veil_plan {
 
 int veil_plan_build(const veil_spec *spec, const veil_plan_options *opts, veil_plan **out,
                     veil_error **err);
+/* The plan of a process exec'd into a running container: `proc` (from
+ * `exec --process`, or the config's process changed by exec's flags), with
+ * what it leaves out taken from the container's config the way runc does
+ * (capabilities, rlimits, AppArmor profile, SELinux label, scheduler, I/O
+ * priority, execCPUAffinity, umask, oomScoreAdj), plus the container's
+ * personality, memory policy and seccomp profile.  Namespaces, mounts and
+ * cgroups are the running container's: the plan leaves them empty. */
+int veil_plan_build_exec(const veil_spec *config, const veil_spec_process *proc,
+                         const veil_plan_options *opts, veil_plan **out, veil_error **err);
 void veil_plan_free(veil_plan *plan);
 /* The plan as a JSON document (malloc'd, NUL-terminated). */
 char *veil_plan_to_json(const veil_plan *plan, bool pretty, veil_error **err);

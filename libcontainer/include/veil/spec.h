@@ -347,6 +347,9 @@ typedef struct veil_spec {
 veil_spec *veil_spec_parse(const char *buf, size_t len, const char *name, veil_error **err);
 /* Reads and parses a file (size-bounded). */
 veil_spec *veil_spec_load(const char *path, veil_error **err);
+/* The same, also handing back the bytes read (malloc'd, not NUL-terminated;
+ * *raw_len bytes) when parsing succeeded: create keeps a copy of the config. */
+veil_spec *veil_spec_load_raw(const char *path, char **raw, size_t *raw_len, veil_error **err);
 /* Parses `linux.resources`-shaped JSON (for `veil update --resources`). */
 veil_spec_resources *veil_spec_parse_resources(const char *buf, size_t len, const char *name,
                                                veil_error **err);
@@ -361,6 +364,8 @@ char *veil_spec_resources_to_json(const veil_spec_resources *base,
 /* Parses a `process` object (for `veil exec --process`). */
 veil_spec_process *veil_spec_parse_process(const char *buf, size_t len, const char *name,
                                            veil_error **err);
+/* Reads and parses a `process` file (size-bounded like veil_spec_load). */
+veil_spec_process *veil_spec_load_process(const char *path, veil_error **err);
 void veil_spec_free(veil_spec *spec);
 void veil_spec_resources_free(veil_spec_resources *r);
 void veil_spec_process_free(veil_spec_process *p);
