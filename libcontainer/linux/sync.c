@@ -63,8 +63,12 @@ int veil_sync_recv(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *
     do
         r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
     while (r < 0 && errno == EINTR);
-    if (r < 0)
+    if (r < 0) {
+        /* the peer died with a message of ours unread: gone all the same */
+        if (errno == ECONNRESET)
+            errno = EPIPE;
         return -1;
+    }
     int got_fd = -1;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
         if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
