@@ -222,6 +222,55 @@ v1_resources() {
 	is "$left" "" "delete removes the container's cgroup and the parent veil made for it, in every hierarchy"
 }
 
+# ============================ every resource (v2) ====================================
+v2_resources() {
+	local S=v2full cid pid U hp="" io="" swap=""
+	cid=$(id $S)
+	grep -qw io $CG/cgroup.controllers && io=1
+	[ -e /sys/kernel/mm/hugepages/hugepages-2048kB ] && grep -qw hugetlb $CG/cgroup.controllers && hp=1
+	[ -e "$CG/$(own unified)/memory.swap.max" ] || [ -e /proc/swaps ] && swap=1
+	cat >"$T/v2.json" <<-EOF
+	{
+	  "devices": [{"allow": false, "access": "rwm"}],
+	  "memory": {"limit": 67108864, "reservation": 16777216 $([ -n "$swap" ] && echo ', "swap": 134217728')},
+	  "cpu": {"shares": 2048, "quota": 50000, "period": 100000, "burst": 10000, "cpus": "0", "mems": "0", "idle": 0},
+	  $([ -n "$io" ] && echo '"blockIO": {"weight": 500},')
+	  $([ -n "$hp" ] && echo '"hugepageLimits": [{"pageSize": "2MB", "limit": 4194304}],')
+	  "pids": {"limit": 20},
+	  "unified": {"memory.high": "50000000"}
+	}
+	EOF
+	start_c $S sh -c 'cat /sys/fs/cgroup/memory.max /sys/fs/cgroup/pids.max /sys/fs/cgroup/cpu.max /proc/self/cgroup >/tmp/seen; exec sleep 1000'
+	cfgj $S '.linux.resources = $r[0] | .linux.cgroupsPath = $p' --slurpfile r "$T/v2.json" --arg p "/$ID_PREFIX-abs/full"
+	veil_ok "create with the resources of cgroup v2" create --bundle "$T/$S" "$cid" || return
+	pid=$(pid_of "$cid")
+	is "$(cat /proc/$pid/cgroup)" "0::/$ID_PREFIX-abs/full" "when create returns, init is in its cgroup"
+	U=$CG/$ID_PREFIX-abs/full
+	file_is "$U" memory.max 67108864
+	file_is "$U" memory.low 16777216
+	file_is "$U" memory.high 49999872 "memory.high = 49999872 (unified, page-rounded)"
+	if [ -n "$swap" ] && [ -e "$U/memory.swap.max" ]; then file_is "$U" memory.swap.max 67108864 "memory.swap.max = swap - limit"
+	else skip "memory.swap" "no swap accounting"; fi
+	file_is "$U" cpu.weight 174 "cpu.weight = 174 (shares 2048, runc's conversion)"
+	file_is "$U" cpu.max "50000 100000"
+	file_is "$U" cpu.max.burst 10000
+	file_is "$U" cpu.idle 0
+	file_is "$U" cpuset.cpus 0
+	file_is "$U" cpuset.mems 0
+	file_is "$U" pids.max 20
+	if [ -n "$io" ]; then
+		if [ -e "$U/io.bfq.weight" ]; then is "$(head -1 "$U/io.bfq.weight")" "default 500" "io.bfq.weight = 500"
+		else is "$(head -1 "$U/io.weight")" "default 4950" "io.weight = 4950 (blkio weight 500 converted)"; fi
+	else skip "blockIO" "no io controller"; fi
+	if [ -n "$hp" ]; then file_is "$U" hugetlb.2MB.max 4194304; else skip "hugepageLimits" "no 2MB huge pages"; fi
+	veil_ok "start" start "$cid"
+	wait_file "$T/$S/rootfs/tmp/seen" 0::
+	is "$(tr '\n' ' ' <"$T/$S/rootfs/tmp/seen")" "67108864 20 50000 100000 0::/ " \
+		"inside (cgroup namespace): memory.max, pids.max, cpu.max at /sys/fs/cgroup, and 0::/"
+	veil_ok "delete --force" delete --force "$cid"
+	is "$(find $CG -type d -path "*$ID_PREFIX-abs*" 2>/dev/null)" "" "delete removes its cgroup and the parent veil made"
+}
+
 # ============================ limits enforced inside ================================
 limits_inside() {
 	# pids.max: forks beyond it fail
@@ -585,6 +634,7 @@ v1 | hybrid)
 	;;
 v2)
 	# focused: the VM emulates its CPU
+	section v2_resources
 	section limits_inside
 	section cgroup_paths
 	section pause_resume
