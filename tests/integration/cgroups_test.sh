@@ -356,7 +356,7 @@ freezer_of() { # freezer_of PID: FROZEN/THAWED (v1) or 1/0 (cgroup.freeze)
 }
 pause_resume() {
 	local cid pid a b
-	start_c pz sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/cnt; sleep 0.02; done'
+	start_c pz sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/cnt.new; mv /tmp/cnt.new /tmp/cnt; sleep 0.02; done'
 	cid=$(id pz)
 	up pz
 	wait_file "$T/pz/rootfs/tmp/cnt" . ; pid=$(pid_of "$cid")
@@ -482,6 +482,12 @@ update_flags() {
 	fi
 	file_is "$M" "$([ $LAYOUT = v2 ] && echo memory.max || echo memory.limit_in_bytes)" 209715200 "the limit is unchanged"
 	is "$(state_res "$cid" '.memory.limit')" 209715200 "and so is the state"
+	veil_fails "a CPU quota the kernel refuses: file, value and cause" \
+		"$([ $LAYOUT = v2 ] && echo "cpu.max = 500 200000" || echo "cpu.cfs_quota_us = 500") in $C: Invalid argument (period must be 1ms..1s and quota at least 1ms" \
+		update --cpu-quota 500 "$cid"
+	if [ "$LAYOUT" = v2 ]; then file_is "$C" cpu.max "30000 200000" "cpu.max is as it was"
+	else file_is "$C" cpu.cfs_quota_us 30000 "cpu.cfs_quota_us is as it was"; fi
+	is "$(state_res "$cid" '.cpu.quota')" 30000 "and so is the state"
 	veil_ok "kill" kill "$cid" KILL
 	wait_status "$cid" stopped
 	veil_fails "update of a stopped container" "container not running" update --memory 1g "$cid"
