@@ -49,7 +49,8 @@ static void counters(const veil_cgroup_oom *w, uint64_t *kills, bool *under)
     veil_cg_read_key(w->dir, w->v2 ? "memory.events" : "memory.oom_control", "oom_kill", kills);
     /* under_oom is set for a moment before every kill too: it counts only
      * when no kill will follow */
-    if (!w->v2 && veil_cg_read_key(w->dir, "memory.oom_control", "oom_kill_disable", &disabled) == 0 &&
+    if (!w->v2 &&
+        veil_cg_read_key(w->dir, "memory.oom_control", "oom_kill_disable", &disabled) == 0 &&
         disabled)
         veil_cg_read_key(w->dir, "memory.oom_control", "under_oom", &u);
     *under = u != 0;

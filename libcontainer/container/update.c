@@ -112,7 +112,8 @@ static int from_flags(const veil_update_options *o, veil_spec_resources *r, veil
             (o->memory_reservation &&
              flag_bytes("memory-reservation", o->memory_reservation, &m->reservation, err) < 0) ||
             (o->memory_swap && flag_bytes("memory-swap", o->memory_swap, &m->swap, err) < 0) ||
-            (o->kernel_memory && flag_bytes("kernel-memory", o->kernel_memory, &m->kernel, err) < 0) ||
+            (o->kernel_memory &&
+             flag_bytes("kernel-memory", o->kernel_memory, &m->kernel, err) < 0) ||
             (o->kernel_memory_tcp &&
              flag_bytes("kernel-memory-tcp", o->kernel_memory_tcp, &m->kernel_tcp, err) < 0))
             return -1;

@@ -568,6 +568,26 @@ events_cmd() {
 	is "$?" 0 "with status 0"
 	veil_fails "events of a stopped container" "container with id $cid is not running" events "$cid"
 	veil_ok "delete" delete "$cid"
+
+	# v1 with the OOM killer disabled: nobody is killed, the hog waits; that
+	# is an event too.  (The hog must fault in user space: memory a system
+	# call fills just fails with the killer disabled.)
+	[ "$LAYOUT" = v2 ] && return
+	bundle oom sh -c 'sleep 1; awk "BEGIN { s = \"x\"; while (1) s = s s }"; exec sleep 1000'
+	cfgj oom '.linux.resources = {"memory": {"limit": 33554432, "disableOOMKiller": true}}'
+	veil_ok "create (disableOOMKiller)" create --bundle "$T/oom" "$cid"
+	"$VEIL" --root "$ROOT" events "$cid" >"$T/events2.log" 2>&1 &
+	epid=$!
+	veil_ok "start" start "$cid"
+	wait_file "$T/events2.log" '"type":"oom"' 300
+	ok $? "with the OOM killer disabled, running out of memory is an event" "$(cat "$T/events2.log")"
+	local M; M=$(cgdir "$(pid_of "$cid")" memory)
+	is "$(sed -n 's/^under_oom //p;s/^oom_kill //p' "$M/memory.oom_control" | paste -sd' ')" "1 0" \
+		"the kernel: under_oom 1, nothing killed"
+	veil_ok "delete --force" delete --force "$cid"
+	for i in $(seq 100); do kill -0 $epid 2>/dev/null || break; sleep 0.05; done
+	kill -0 $epid 2>/dev/null && { fail "events ends with the deleted container"; kill $epid; } || pass "events ends with the deleted container"
+	wait $epid
 }
 
 # ============================ kill --all ===========================================
