@@ -244,6 +244,7 @@ int veil_container_exec(const veil_context *ctx, const veil_exec_options *o, int
         .console_fd = j.console_fd,
         .keep_pty = !o->detach && !o->console_socket,
     };
+    j.listener_fd = -1; /* veil_exec_spawn's now */
     veil_exec_spawn_result res;
     int r = veil_exec_spawn(ctx, j.plan, &so, &res, err);
     exec_job_close(&j);

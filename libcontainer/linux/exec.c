@@ -408,6 +408,10 @@ int veil_exec_spawn(const veil_context *ctx, const veil_plan *plan, const veil_e
     res->pid = -1;
     res->pidfd = -1;
     res->pty_master = -1;
+    /* the listener socket is the child's to use: the runtime's copy goes as
+     * soon as the child exists, or the agent never sees the end of the
+     * message (and on any failure before that) */
+    _cleanup_close_ int listener = o->seccomp_listener_fd;
     int flags = 0;
     if (differing_namespaces(o->init_pid, &flags, err) < 0)
         return -1;
@@ -457,6 +461,8 @@ int veil_exec_spawn(const veil_context *ctx, const veil_plan *plan, const veil_e
         }
     }
     leave_for_children(&nsc);
+    if (listener >= 0)
+        close(steal_fd(&listener));
     if (saved_cpus) {
         sched_setaffinity(0, saved_size, saved_cpus);
         CPU_FREE(saved_cpus);

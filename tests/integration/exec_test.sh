@@ -327,4 +327,53 @@ has "$out" "0::/" "inside: the cgroup namespace shows the container's cgroup as 
 ok $? "inside: the boot clock has the container's offset (uptime ${*: -1} s)"
 veil_ok "delete the user namespace container" delete --force "$uid"
 
+# ---- veil's binary is out of reach while its code runs in the container -------------------------
+# The exec'd process is stopped at its execve by a seccomp agent (SCMP_ACT_NOTIFY
+# on execve, held for exec'd processes only).  Until then it is veil's image
+# (/proc/<pid>/exe is the veil binary of the host) inside every namespace of the
+# container.  Init, a process of the container with the same uid and
+# capabilities, then tries to reach it through /proc.
+bundle px sh -c 'while [ ! -e /tmp/go ]; do sleep 0.02; done
+for p in /proc/[0-9]*; do
+	[ "$(cat $p/comm 2>/dev/null)" = veil ] || continue
+	echo "found ${p#/proc/}"
+	readlink $p/exe >/dev/null 2>&1 && echo "readlink exe: allowed"
+	cat $p/exe >/dev/null 2>&1 && echo "open exe: allowed"
+	readlink $p/fd/0 >/dev/null 2>&1 && echo "readlink fd: allowed"
+	readlink $p/cwd >/dev/null 2>&1 && echo "readlink cwd: allowed"
+	readlink $p/root >/dev/null 2>&1 && echo "readlink root: allowed"
+	cat $p/environ >/dev/null 2>&1 && echo "read environ: allowed"
+	cat $p/mem >/dev/null 2>&1 && echo "read mem: allowed"
+done >/tmp/result
+echo "control: $(readlink /proc/1/exe)" >>/tmp/result
+touch /tmp/done
+exec sleep 1000'
+cfg px 'c["root"]["readonly"] = False; c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$T"'/hold.sock", "syscalls": [{"names": ["execve"], "action": "SCMP_ACT_NOTIFY"}]}'
+"$TOOLS/seccomp-hold" "$T/hold.sock" "$T/release" >"$T/hold.out" 2>&1 &
+hpid=$!
+for i in $(seq 200); do grep -q ready "$T/hold.out" 2>/dev/null && break; sleep 0.01; done
+pxid=$(id px)
+veil_ok "run a container whose execve goes through a seccomp agent" run -d --bundle "$T/px" "$pxid"
+timeout 30 "$VEIL" --root "$ROOT" exec -d --pid-file "$T/px.pid" "$pxid" sleep 1000 >"$T/px.out" 2>&1 &
+vpid=$!
+for i in $(seq 500); do grep -q held "$T/hold.out" 2>/dev/null && break; sleep 0.01; done
+has "$(cat "$T/hold.out")" "held" "the exec'd process is stopped at its execve"
+touch "$T/px/rootfs/tmp/go"
+for i in $(seq 500); do [ -e "$T/px/rootfs/tmp/done" ] && break; sleep 0.01; done
+result=$(cat "$T/px/rootfs/tmp/result" 2>/dev/null)
+has "$result" "found" "a process of the container sees the exec'd process in /proc"
+hasnt "$result" "allowed" "...and can reach nothing of it: not exe, fds, cwd, root, environ or mem"
+has "$result" "control: /bin/busybox" "(the same probe reads a dumpable process's exe)"
+touch "$T/release"
+wait $vpid
+is "$?" 0 "released, the exec completes"
+expid=$(cat "$T/px.pid")
+is "$(sed -n 's/^NSpid:[[:space:]]*[0-9]*[[:space:]]*//p' "/proc/$expid/status")" \
+	"$(echo "$result" | sed -n 's/^found //p')" "the process probed was the exec'd one"
+is "$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$expid/status")" S "it runs its program now"
+veil_ok "delete the seccomp agent's container" delete --force "$pxid"
+kill "$hpid"
+wait "$hpid" 2>/dev/null
+
+
 done_testing
