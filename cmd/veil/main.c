@@ -6,22 +6,24 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <veil/container.h>
+
 #include "cli.h"
 #include "veil_version.h"
 
 static const cli_command_entry commands[] = {
-    {"create", cmd_create, "create a container"},
-    {"delete", cmd_delete, "delete any resources held by the container"},
-    {"exec", cmd_exec, "execute a new process inside the container"},
-    {"features", cmd_features, "show the enabled features"},
-    {"kill", cmd_kill, "send a signal to the container's init process"},
-    {"list", cmd_list, "list the containers started by veil with the given root"},
-    {"plan", cmd_plan, "print the plan veil would follow for a bundle, as JSON"},
-    {"run", cmd_run, "create and run a container"},
-    {"spec", cmd_spec, "create a new specification file"},
-    {"start", cmd_start, "execute the user-defined process in a created container"},
-    {"state", cmd_state, "output the state of a container"},
-    {NULL, NULL, NULL},
+    {"create", cmd_create, "create a container", true},
+    {"delete", cmd_delete, "delete any resources held by the container", false},
+    {"exec", cmd_exec, "execute a new process inside the container", true},
+    {"features", cmd_features, "show the enabled features", false},
+    {"kill", cmd_kill, "send a signal to the container's init process", false},
+    {"list", cmd_list, "list the containers started by veil with the given root", false},
+    {"plan", cmd_plan, "print the plan veil would follow for a bundle, as JSON", false},
+    {"run", cmd_run, "create and run a container", true},
+    {"spec", cmd_spec, "create a new specification file", false},
+    {"start", cmd_start, "execute the user-defined process in a created container", false},
+    {"state", cmd_state, "output the state of a container", false},
+    {NULL, NULL, NULL, false},
 };
 
 void cli_print_version(void)
@@ -169,9 +171,16 @@ int main(int argc, char **argv)
         return 1;
     }
     const char *name = argv[i];
-    for (const cli_command_entry *e = commands; e->name; e++)
-        if (strcmp(e->name, name) == 0)
-            return e->run(&c, argc - i, argv + i);
+    for (const cli_command_entry *e = commands; e->name; e++) {
+        if (strcmp(e->name, name) != 0)
+            continue;
+        if (e->starts_processes && veil_exe_guard(argv, &err) < 0) {
+            cli_report_error(&c, err);
+            veil_error_free(err);
+            return 1;
+        }
+        return e->run(&c, argc - i, argv + i);
+    }
     veil_error_set(&err, 0, "unknown command \"%s\" (see veil --help)", name);
     cli_report_error(&c, err);
     veil_error_free(err);

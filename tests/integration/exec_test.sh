@@ -376,4 +376,65 @@ kill "$hpid"
 wait "$hpid" 2>/dev/null
 
 
+# ---- "#!/proc/self/exe": veil's binary run again inside the container cannot be written -------
+# A container program whose interpreter is /proc/self/exe makes the kernel run
+# veil's own binary as a (dumpable) process of the container.  A process of the
+# container takes its /proc/<pid>/exe and, once it has exited, opens it for
+# writing.  veil runs from a read-only view of its binary, so that must fail.
+# The attack is aimed at a copy of veil, never at the binary under test.
+cp "$VEIL" "$T/veil-copy"
+sum=$(md5sum <"$T/veil-copy")
+bundle ev sh -c 'while :; do
+	for p in /proc/[0-9]*; do
+		[ "$(cat $p/comm 2>/dev/null)" = evil ] || continue
+		exec 3<$p/exe && echo "got exe"
+		cat /tmp/fifo >/dev/null &
+		while [ -e $p/exe ]; do sleep 0.01; done
+		( exec 4>>/proc/self/fd/3 ) 2>&1 && echo "WRITE OPEN"
+		echo finished
+		exec sleep 1000
+	done
+	sleep 0.01
+done >/tmp/attack.log 2>&1'
+cfg ev 'c["root"]["readonly"] = False'
+for lib in $(ldd "$VEIL" | grep -o '/[^ ]*'); do
+	mkdir -p "$T/ev/rootfs$(dirname "$lib")"
+	cp -L "$lib" "$T/ev/rootfs$lib"
+done
+# the veil process blocks opening its log (a fifo) until the attacker holds its exe
+printf '#!/proc/self/exe --log=/tmp/fifo\n' >"$T/ev/rootfs/evil"
+chmod 755 "$T/ev/rootfs/evil"
+mkfifo "$T/ev/rootfs/tmp/fifo"
+evid=$(id evil)
+"$T/veil-copy" --root "$ROOT" run -d --bundle "$T/ev" "$evid"
+ok $? "run a container from a copy of veil"
+timeout 20 "$T/veil-copy" --root "$ROOT" exec "$evid" /evil >"$T/evil.out" 2>&1
+has "$(cat "$T/evil.out")" 'unknown command "/evil"' "the container's /evil ran veil's binary again, in the container"
+for i in $(seq 300); do grep -q finished "$T/ev/rootfs/tmp/attack.log" 2>/dev/null && break; sleep 0.01; done
+log=$(cat "$T/ev/rootfs/tmp/attack.log")
+has "$log" "got exe" "a process of the container got hold of that process's exe"
+hasnt "$log" "WRITE OPEN" "...but cannot open it for writing"
+has "$log" "Read-only file system" "...because it is a read-only view of the binary"
+is "$(md5sum <"$T/veil-copy")" "$sum" "the copy of veil is unchanged"
+"$T/veil-copy" --root "$ROOT" delete --force "$evid"
+ok $? "delete it"
+
+# the runtime processes themselves, seen from the host (while they run, the
+# kernel refuses writes with ETXTBSY anyway: what matters is the mount)
+ro_exe() {
+	python3 -c 'import os, sys; print("ro" if os.statvfs(sys.argv[1]).f_flag & os.ST_RDONLY else "rw")' \
+		"/proc/$1/exe" 2>&1
+}
+"$VEIL" --root "$ROOT" run --bundle "$T/b" "$(id ro)" >/dev/null 2>&1 &
+rpid=$!
+wait_status "$(id ro)" running
+is "$(ro_exe $rpid)" ro "run in the foreground runs from a read-only view of veil's binary"
+"$VEIL" --root "$ROOT" exec "$(id ro)" sleep 1000 &
+epid=$!
+for i in $(seq 200); do [ "$(readlink "/proc/$epid/exe")" = / ] && break; sleep 0.01; done
+is "$(ro_exe $epid)" ro "exec in the foreground too"
+is "$(ro_exe $$)" rw "(the test's own shell does not)"
+veil_ok "delete it" delete --force "$(id ro)"
+wait $rpid $epid 2>/dev/null
+
 done_testing
