@@ -16,6 +16,10 @@
  *   - apparmor/selinux: linux/ writes the labels through a verified procfs.
  *   - intelRdt: nothing applies resctrl yet, so it is not claimed.
  *   - mountExtensions.idmap and netDevices: linux/ (idmapped binds, netlink).
+ *   - exec: linux/exec.c gives exec'd processes the same seccomp profile,
+ *     capabilities, AppArmor/SELinux labels and rlimits as init (the
+ *     structure has no field of its own for exec; execCPUAffinity, which
+ *     only exec uses, is parsed by the plan and applied there).
  */
 #include <seccomp.h>
 #include <stdio.h>

@@ -164,6 +164,15 @@ ppid=$(cat "$T/p.pid")
 for i in $(seq 300); do [ -d "/proc/$ppid" ] || break; sleep 0.01; done
 is "$(echo $(cat "$T/p.out"))" "from-file bar /tmp 7 8 NoNewPrivs: 1" \
 	"detached, the process writes to the stdio veil was given"
+cat >"$T/limits.json" <<'JSON'
+{"args": ["sh", "-c", "ulimit -n; cat /proc/self/oom_score_adj; umask"], "cwd": "/", "env": ["PATH=/bin"],
+ "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 333, "hard": 444}], "oomScoreAdj": 200,
+ "user": {"uid": 0, "gid": 0, "umask": 63}}
+JSON
+run_veil exec -p "$T/limits.json" "$cid"
+is "$(echo $out)" "333 200 0077" "--process: rlimits, oomScoreAdj and umask are applied"
+out=$(ulimit -n 4000; "$VEIL" --root "$ROOT" exec "$cid" sh -c 'ulimit -n; ulimit -Hn')
+is "$(echo $out)" "1024 1024" "the config's rlimits, not veil's own"
 echo '{"args": [], "cwd": "/"}' >"$T/bad.json"
 veil_fails "--process with empty args" "args: must have at least one element" exec --process "$T/bad.json" "$cid"
 veil_fails "--process that does not exist" "No such file or directory" exec -p "$T/nope.json" "$cid"
