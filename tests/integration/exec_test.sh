@@ -254,6 +254,20 @@ wait $vpid
 is "$?" 0 "exec --ignore-paused runs once the container is resumed"
 is "$(cat "$T/paused.out")" resumed "...and the process ran"
 
+bundle cr sleep 1000
+crid=$(id created)
+veil_ok "create a container (not started)" create --bundle "$T/cr" "$crid"
+run_veil exec "$crid" echo in-created
+is "$out" in-created "exec into a created container works (runc allows it)"
+veil_ok "exec --detach into it" exec -d --pid-file "$T/cr.pid" "$crid" sleep 1000
+crinit=$(pid_of "$crid")
+is "$(readlink "/proc/$(cat "$T/cr.pid")/ns/mnt") $(readlink "/proc/$(cat "$T/cr.pid")/ns/pid")" \
+	"$(readlink "/proc/$crinit/ns/mnt") $(readlink "/proc/$crinit/ns/pid")" "...in the namespaces of its waiting init"
+run_veil exec "$crid" sh -c 'readlink /proc/1/exe || echo denied'
+is "$out" denied "the waiting init is veil's image: not dumpable, its exe out of the container's reach"
+is "$(status_of "$crid")" created "...and leaves it created"
+veil_ok "delete the created container" delete --force "$crid"
+
 bundle s true
 sid=$(id stopped)
 veil_ok "run --keep a container that exits" run --keep --bundle "$T/s" "$sid"
