@@ -6,6 +6,9 @@ set -eu
 want="build-essential cmake pkg-config libyajl-dev libcap-dev libseccomp-dev libmnl-dev busybox-static"
 if [ "${1:-build}" = test ]; then
 	want="$want check python3 python3-jsonschema clang iproute2 procps util-linux"
+	# the engine tests (tests/e2e): containerd with its runc shim, podman and conmon;
+	# script(1) from bsdutils gives them a terminal
+	want="$want containerd podman conmon bsdutils"
 fi
 missing=""
 for p in $want; do

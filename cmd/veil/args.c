@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -187,4 +188,99 @@ void cli_print_help(const cli_command *cmd, const cli_opt *opts)
         printf("   %-32s %s\n", left, o->help);
     }
     printf("   %-32s %s\n", "--help, -h", "show help");
+}
+
+/* --name, -name, --name=V, -name=V: true with *value NULL or the text after '='. */
+static bool global_flag(const char *arg, const char *name, const char **value)
+{
+    const char *p = arg + 1 + (arg[1] == '-');
+    size_t n = strlen(name);
+    if (strncmp(p, name, n) != 0 || (p[n] != '\0' && p[n] != '='))
+        return false;
+    *value = p[n] == '=' ? p + n + 1 : NULL;
+    return true;
+}
+
+static int global_bool(const char *v, const char *flag, bool *out, veil_error **err)
+{
+    if (v == NULL || strcmp(v, "true") == 0 || strcmp(v, "1") == 0)
+        *out = true;
+    else if (strcmp(v, "false") == 0 || strcmp(v, "0") == 0)
+        *out = false;
+    else
+        return veil_error_set(err, 0, "invalid boolean value \"%s\" for flag %s", v, flag);
+    return 0;
+}
+
+int cli_parse_globals(int argc, char **argv, cli_globals *g, veil_error **err)
+{
+    static const char *const with_value[] = {"root", "log", "log-format", "log-level",
+                                             "rootless", "cgroup-manager", "criu", NULL};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+        const char *a = argv[i], *v = NULL;
+        if (strcmp(a, "--") == 0)
+            return i + 1;
+        if (strcmp(a, "-v") == 0 || global_flag(a, "version", &v)) {
+            g->version = true;
+            return i;
+        }
+        if (strcmp(a, "-h") == 0 || global_flag(a, "help", &v)) {
+            g->help = true;
+            return i;
+        }
+        const char *name = NULL;
+        for (const char *const *w = with_value; *w; w++)
+            if (global_flag(a, *w, &v)) {
+                name = *w;
+                break;
+            }
+        if (name) {
+            if (v == NULL) {
+                if (i + 1 >= argc)
+                    return veil_error_set(err, 0, "flag needs an argument: %s", a);
+                v = argv[++i];
+            }
+            if (strcmp(name, "root") == 0) {
+                g->root = v;
+            } else if (strcmp(name, "log") == 0) {
+                g->log_path = v;
+            } else if (strcmp(name, "log-format") == 0) {
+                g->log_format = v;
+            } else if (strcmp(name, "log-level") == 0) {
+                if (strcmp(v, "debug") == 0)
+                    g->debug = true;
+            } else if (strcmp(name, "rootless") == 0) {
+                if (strcmp(v, "auto") == 0)
+                    g->rootless = geteuid() != 0;
+                else if (global_bool(v, a, &g->rootless, err) < 0)
+                    return -1;
+            } else if (strcmp(name, "cgroup-manager") == 0) {
+                if (strcmp(v, "systemd") == 0) {
+                    g->systemd_cgroup = true;
+                } else if (strcmp(v, "disabled") == 0) {
+                    g->no_cgroups = true;
+                } else if (strcmp(v, "cgroupfs") != 0) {
+                    return veil_error_set(err, 0,
+                                          "unknown cgroup manager \"%s\" (use cgroupfs, systemd "
+                                          "or disabled)",
+                                          v);
+                }
+            }
+            /* criu: checkpoint/restore is not supported; the flag is harmless */
+            continue;
+        }
+        if (global_flag(a, "debug", &v)) {
+            if (global_bool(v, a, &g->debug, err) < 0)
+                return -1;
+        } else if (global_flag(a, "systemd-cgroup", &v)) {
+            if (global_bool(v, a, &g->systemd_cgroup, err) < 0)
+                return -1;
+        } else {
+            const char *n = a + 1 + (a[1] == '-');
+            return veil_error_set(err, 0, "flag provided but not defined: -%.*s",
+                                  (int)strcspn(n, "="), n);
+        }
+    }
+    return i;
 }

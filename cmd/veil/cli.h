@@ -12,6 +12,8 @@ typedef struct cli {
     const char *log_path;   /* --log */
     bool log_json;          /* --log-format json */
     int log_fd;             /* -1: stderr */
+    char **log_pending;     /* warnings held back from the log file (log.c) */
+    size_t log_pending_len;
     const char *argv0;
 } cli;
 
@@ -61,11 +63,35 @@ void cli_strlist_free(cli_strlist *l);
 /* Checks the count of positional arguments; error in runc's words. */
 int cli_check_args(const cli_command *cmd, int npos, int min, int max, veil_error **err);
 
+/* The global flags, before the subcommand (runc's and crun's). */
+typedef struct cli_globals {
+    const char *root;       /* NULL: the default */
+    const char *log_path;
+    const char *log_format;
+    bool debug;
+    bool systemd_cgroup;
+    bool no_cgroups;        /* --cgroup-manager disabled */
+    bool rootless;
+    bool version;           /* --version / -v: print it and exit */
+    bool help;              /* --help / -h */
+} cli_globals;
+
+/* Parses the global flags of argv[1..]: the same syntax as command flags;
+ * --criu is accepted and ignored (no checkpoint/restore).  Returns the index
+ * of the subcommand (argc when there is none; earlier when --version or
+ * --help stopped the parse), or -1 with *err set. */
+int cli_parse_globals(int argc, char **argv, cli_globals *g, veil_error **err);
+
 /* ---- logging (log.c) --------------------------------------------------- */
 
 int cli_log_setup(cli *c, const char *path, const char *format, veil_error **err);
-/* Reports a failure: the log (json or text) and, plainly, stderr. */
+/* Reports a failure: the log (json or text) and, plainly, stderr.  A failed
+ * command writes exactly ONE line to a log file (podman decodes the whole
+ * file as one JSON object): warnings held back so far go to stderr instead. */
 void cli_report_error(cli *c, const veil_error *err);
+/* End of a command that did not fail: writes the held-back warnings to the
+ * log file, closes it. */
+void cli_log_finish(cli *c);
 void cli_log_callback(void *data, veil_log_level level, const char *msg);
 
 /* ---- commands ------------------------------------------------------------ */
@@ -92,6 +118,11 @@ int cmd_state(cli *c, int argc, char **argv);
 int cmd_kill(cli *c, int argc, char **argv);
 int cmd_delete(cli *c, int argc, char **argv);
 int cmd_list(cli *c, int argc, char **argv);
+int cmd_pause(cli *c, int argc, char **argv);
+int cmd_resume(cli *c, int argc, char **argv);
+int cmd_update(cli *c, int argc, char **argv);
+int cmd_ps(cli *c, int argc, char **argv);
+int cmd_events(cli *c, int argc, char **argv);
 
 /* Prints the --version text. */
 void cli_print_version(void);

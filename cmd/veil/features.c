@@ -15,7 +15,12 @@
  *   - seccomp: linux/seccomp.c installs what plan/seccomp.c compiles.
  *   - apparmor/selinux: linux/ writes the labels through a verified procfs.
  *   - intelRdt: nothing applies resctrl yet, so it is not claimed.
- *   - mountExtensions.idmap and netDevices: linux/ (idmapped binds, netlink).
+ *   - mountExtensions.idmap: linux/mount_idmap.c (idmap and ridmap binds, with
+ *     the mount's own uidMappings/gidMappings or the container's).
+ *   - mountOptions: every option in plan/mounts.c takes effect in
+ *     linux/rootfs.c (flags, propagation, recursive attributes, tmpcopyup,
+ *     idmap); anything else is filesystem data.
+ *   - netDevices: linux/net.c (netlink).
  *   - exec: linux/exec.c gives exec'd processes the same seccomp profile,
  *     capabilities, AppArmor/SELinux labels and rlimits as init (the
  *     structure has no field of its own for exec; execCPUAffinity, which
@@ -155,7 +160,7 @@ static void w_linux(vj_writer *w)
 
     vj_w_key(w, "mountExtensions");
     vj_w_object_open(w);
-    w_enabled(w, "idmap", true); /* runtime: linux/ idmapped bind mounts */
+    w_enabled(w, "idmap", true); /* linux/mount_idmap.c */
     vj_w_object_close(w);
     w_enabled(w, "netDevices", true); /* runtime: linux/net.c */
     vj_w_object_close(w);

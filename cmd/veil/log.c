@@ -4,6 +4,10 @@
  * format.  JSON lines are {"level":..,"msg":..,"time":..}, the shape that
  * containerd's shim and podman read back.  Errors are also printed, plainly,
  * on stderr.
+ *
+ * Warnings meant for a log file are held until the command ends: podman reads
+ * the log of a failed create as ONE JSON object, so a failing command must
+ * leave exactly one line (its error) there; its warnings go to stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,38 +84,68 @@ static void write_all(int fd, const char *buf, size_t len)
     }
 }
 
-static void log_line(cli *c, int fd, veil_log_level level, const char *msg)
+/* One log line in the configured format (malloc'd, with its newline). */
+static char *format_line(bool json, veil_log_level level, const char *msg, size_t *len)
 {
     char when[64];
     format_time(when, sizeof(when));
-    if (c->log_json) {
+    char *line = NULL;
+    if (json) {
         vj_writer *w = vj_writer_new(false);
         if (w == NULL)
-            return;
+            return NULL;
         vj_w_object_open(w);
         vj_w_kstr(w, "level", level_name(level));
         vj_w_kstr(w, "msg", msg);
         vj_w_kstr(w, "time", when);
         vj_w_object_close(w);
         const char *buf;
-        size_t len;
-        if (vj_writer_result(w, &buf, &len)) {
-            char *line = malloc(len + 1);
-            if (line) {
-                memcpy(line, buf, len);
-                line[len] = '\n';
-                write_all(fd, line, len + 1);
-                free(line);
-            }
+        size_t n;
+        if (vj_writer_result(w, &buf, &n) && (line = malloc(n + 1)) != NULL) {
+            memcpy(line, buf, n);
+            line[n] = '\n';
+            *len = n + 1;
         }
         vj_writer_free(w);
-        return;
+        return line;
     }
-    char *line = NULL;
     int n = asprintf(&line, "time=\"%s\" level=%s msg=\"%s\"\n", when, level_name(level), msg);
-    if (n > 0)
-        write_all(fd, line, (size_t)n);
+    if (n < 0)
+        return NULL;
+    *len = (size_t)n;
+    return line;
+}
+
+static void log_line(cli *c, int fd, veil_log_level level, const char *msg)
+{
+    size_t len = 0;
+    char *line = format_line(c->log_json && fd == c->log_fd, level, msg, &len);
+    if (line)
+        write_all(fd, line, len);
     free(line);
+}
+
+static void hold(cli *c, const char *msg)
+{
+    char **p = realloc(c->log_pending, (c->log_pending_len + 1) * sizeof(*p));
+    if (p == NULL)
+        return;
+    c->log_pending = p;
+    if ((p[c->log_pending_len] = strdup(msg)) != NULL)
+        c->log_pending_len++;
+}
+
+/* Writes the held-back warnings to fd (the log file, or stderr as text). */
+static void release(cli *c, int fd)
+{
+    for (size_t i = 0; i < c->log_pending_len; i++) {
+        if (fd >= 0)
+            log_line(c, fd, VEIL_LOG_WARNING, c->log_pending[i]);
+        free(c->log_pending[i]);
+    }
+    free(c->log_pending);
+    c->log_pending = NULL;
+    c->log_pending_len = 0;
 }
 
 void cli_log_callback(void *data, veil_log_level level, const char *msg)
@@ -121,17 +155,35 @@ void cli_log_callback(void *data, veil_log_level level, const char *msg)
         return;
     if (level == VEIL_LOG_INFO && !c->ctx.debug)
         return;
-    log_line(c, c->log_fd >= 0 ? c->log_fd : STDERR_FILENO, level, msg);
+    if (c->log_fd < 0) {
+        log_line(c, STDERR_FILENO, level, msg);
+        return;
+    }
+    /* debug output is asked for and wanted as it happens; warnings wait */
+    if (level == VEIL_LOG_WARNING)
+        hold(c, msg);
+    else
+        log_line(c, c->log_fd, level, msg);
 }
 
 void cli_report_error(cli *c, const veil_error *err)
 {
     const char *msg = err && err->msg ? err->msg : "unknown error";
-    if (c->log_fd >= 0)
+    if (c->log_fd >= 0) {
+        release(c, STDERR_FILENO);
         log_line(c, c->log_fd, VEIL_LOG_ERROR, msg);
+    }
     char *line = NULL;
     int n = asprintf(&line, "%s\n", msg);
     if (n > 0)
         write_all(STDERR_FILENO, line, (size_t)n);
     free(line);
+}
+
+void cli_log_finish(cli *c)
+{
+    release(c, c->log_fd);
+    if (c->log_fd >= 0)
+        close(c->log_fd);
+    c->log_fd = -1;
 }

@@ -14,15 +14,20 @@
 static const cli_command_entry commands[] = {
     {"create", cmd_create, "create a container", true},
     {"delete", cmd_delete, "delete any resources held by the container", false},
+    {"events", cmd_events, "display container events and resource usage statistics", false},
     {"exec", cmd_exec, "execute a new process inside the container", true},
     {"features", cmd_features, "show the enabled features", false},
     {"kill", cmd_kill, "send a signal to the container's init process", false},
     {"list", cmd_list, "list the containers started by veil with the given root", false},
+    {"pause", cmd_pause, "suspend all processes inside the container", false},
     {"plan", cmd_plan, "print the plan veil would follow for a bundle, as JSON", false},
+    {"ps", cmd_ps, "display the processes running inside a container", false},
+    {"resume", cmd_resume, "resume all processes that have been previously paused", false},
     {"run", cmd_run, "create and run a container", true},
     {"spec", cmd_spec, "create a new specification file", false},
     {"start", cmd_start, "execute the user-defined process in a created container", false},
     {"state", cmd_state, "output the state of a container", false},
+    {"update", cmd_update, "update container resource constraints", false},
     {NULL, NULL, NULL, false},
 };
 
@@ -69,120 +74,58 @@ static const char *default_root(void)
     return "/run/veil";
 }
 
-/* Global flags: the same syntax rules as command flags (args.c). */
-static bool match(const char *arg, const char *name, const char **value)
-{
-    const char *p = arg;
-    if (*p != '-')
-        return false;
-    p++;
-    if (*p == '-')
-        p++;
-    size_t n = strlen(name);
-    if (strncmp(p, name, n) != 0)
-        return false;
-    if (p[n] == '\0') {
-        *value = NULL;
-        return true;
-    }
-    if (p[n] == '=') {
-        *value = p + n + 1;
-        return true;
-    }
-    return false;
-}
-
 int main(int argc, char **argv)
 {
     cli c = {.log_fd = -1, .argv0 = argv[0]};
     c.ctx.log = cli_log_callback;
     c.ctx.log_data = &c;
-    const char *log_path = NULL, *log_format = NULL;
+    cli_globals g = {0};
     veil_error *err = NULL;
 
-    int i = 1;
-    for (; i < argc && argv[i][0] == '-'; i++) {
-        const char *a = argv[i], *v = NULL;
-#define NEEDVAL()                                                              \
-    do {                                                                       \
-        if (v == NULL) {                                                       \
-            if (i + 1 >= argc) {                                               \
-                fprintf(stderr, "flag needs an argument: %s\n", a);            \
-                return 1;                                                      \
-            }                                                                  \
-            v = argv[++i];                                                     \
-        }                                                                      \
-    } while (0)
-        if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0 || strcmp(a, "-version") == 0) {
-            cli_print_version();
-            return 0;
-        } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0 || strcmp(a, "-help") == 0) {
-            print_usage(stdout);
-            return 0;
-        } else if (match(a, "root", &v)) {
-            NEEDVAL();
-            c.root = v;
-        } else if (match(a, "log", &v)) {
-            NEEDVAL();
-            log_path = v;
-        } else if (match(a, "log-format", &v)) {
-            NEEDVAL();
-            log_format = v;
-        } else if (match(a, "log-level", &v)) {
-            NEEDVAL();
-            if (strcmp(v, "debug") == 0)
-                c.ctx.debug = true;
-        } else if (match(a, "debug", &v)) {
-            c.ctx.debug = v == NULL || strcmp(v, "true") == 0;
-        } else if (match(a, "systemd-cgroup", &v)) {
-            c.ctx.systemd_cgroup = v == NULL || strcmp(v, "true") == 0;
-        } else if (match(a, "rootless", &v)) {
-            NEEDVAL();
-            c.ctx.rootless = strcmp(v, "true") == 0 || (strcmp(v, "auto") == 0 && geteuid() != 0);
-        } else if (match(a, "cgroup-manager", &v)) {
-            NEEDVAL();
-            if (strcmp(v, "systemd") == 0)
-                c.ctx.systemd_cgroup = true;
-            else if (strcmp(v, "disabled") == 0)
-                c.ctx.no_cgroups = true;
-            else if (strcmp(v, "cgroupfs") != 0) {
-                fprintf(stderr, "unknown cgroup manager \"%s\" (use cgroupfs, systemd or disabled)\n", v);
-                return 1;
-            }
-        } else if (match(a, "criu", &v)) {
-            NEEDVAL(); /* checkpoint/restore is not supported; the flag is accepted */
-        } else {
-            fprintf(stderr, "flag provided but not defined: %s\n", a);
-            print_usage(stderr);
-            return 1;
-        }
-#undef NEEDVAL
+    int i = cli_parse_globals(argc, argv, &g, &err);
+    if (i < 0) {
+        fprintf(stderr, "%s\n", err->msg);
+        veil_error_free(err);
+        print_usage(stderr);
+        return 1;
     }
-    if (c.root == NULL)
-        c.root = default_root();
+    if (g.version) {
+        cli_print_version();
+        return 0;
+    }
+    if (g.help) {
+        print_usage(stdout);
+        return 0;
+    }
+    c.ctx.debug = g.debug;
+    c.ctx.systemd_cgroup = g.systemd_cgroup;
+    c.ctx.no_cgroups = g.no_cgroups;
+    c.ctx.rootless = g.rootless;
+    c.root = g.root ? g.root : default_root();
     c.ctx.state_root = c.root;
-    if (cli_log_setup(&c, log_path, log_format, &err) < 0) {
+    if (cli_log_setup(&c, g.log_path, g.log_format, &err) < 0) {
         cli_report_error(&c, err);
         veil_error_free(err);
         return 1;
     }
+    int rc = 1;
     if (i >= argc) {
         print_usage(stderr);
-        return 1;
-    }
-    const char *name = argv[i];
-    for (const cli_command_entry *e = commands; e->name; e++) {
-        if (strcmp(e->name, name) != 0)
-            continue;
-        if (e->starts_processes && veil_exe_guard(argv, &err) < 0) {
+    } else {
+        const cli_command_entry *e = commands;
+        while (e->name && strcmp(e->name, argv[i]) != 0)
+            e++;
+        if (e->name && e->starts_processes && veil_exe_guard(argv, &err) < 0) {
             cli_report_error(&c, err);
             veil_error_free(err);
-            return 1;
+        } else if (e->name) {
+            rc = e->run(&c, argc - i, argv + i);
+        } else {
+            veil_error_set(&err, 0, "unknown command \"%s\" (see veil --help)", argv[i]);
+            cli_report_error(&c, err);
+            veil_error_free(err);
         }
-        return e->run(&c, argc - i, argv + i);
     }
-    veil_error_set(&err, 0, "unknown command \"%s\" (see veil --help)", name);
-    cli_report_error(&c, err);
-    veil_error_free(err);
-    return 1;
+    cli_log_finish(&c);
+    return rc;
 }

@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,8 +531,9 @@ int veil_cg_enable_for(veil_cgroup *cg, const veil_cgroup_write *w, size_t n, ve
                           : veil_cg_hier_of(cg, VEIL_CG_UNIFIED);
     if (u == NULL)
         return 0;
-    /* pure v2: every available controller, as runc does, so that stats and
-     * later updates find their files; hybrid: only what the writes need */
+    /* pure v2: every available controller in the directories veil makes
+     * (stats find their files), what the writes need in the others;
+     * hybrid: only what the writes need */
     uint32_t wanted = cg->layout == VEIL_CGROUP_V2 ? ~0u & ~VEIL_CG_BIT(VEIL_CG_UNIFIED) : 0;
     return veil_cg_v2_enable(cg, u, unified_needs(w, n), wanted, err);
 }

@@ -109,9 +109,23 @@ int veil_cgroup_update(const veil_context *ctx, veil_cgroup *cg, const veil_cgro
 /* Removes every directory veil created for the container (only those),
  * with any cgroup the container made below its own.  Retries briefly while
  * exiting tasks keep a directory busy; kills nothing.  Controllers veil
- * switched on in pre-existing cgroups are switched off again when such a
- * cgroup has no child left besides the container's path. */
+ * switched on in pre-existing cgroups (marked there as veil's) are switched
+ * off again by the last veil container below them, once such a cgroup has
+ * no other child. */
 int veil_cgroup_destroy(veil_cgroup *cg, veil_error **err);
+
+/* ---- OOM notifications (veil events) ------------------------------------- */
+
+typedef struct veil_cgroup_oom veil_cgroup_oom;
+/* Watches the container cgroup for OOM events (v1: eventfd on
+ * memory.oom_control; v2: inotify on memory.events and cgroup.events). */
+int veil_cgroup_oom_open(const veil_cgroup *cg, veil_cgroup_oom **out, veil_error **err);
+/* Readable (poll) when something may have happened. */
+int veil_cgroup_oom_fd(const veil_cgroup_oom *w);
+/* Consumes the notification: 1 when an OOM happened since the last call,
+ * 0 when not (*gone: the cgroup was removed), -1 on error. */
+int veil_cgroup_oom_read(veil_cgroup_oom *w, bool *gone, veil_error **err);
+void veil_cgroup_oom_free(veil_cgroup_oom *w);
 
 /* ---- statistics (veil events --stats) ------------------------------------- */
 
@@ -151,6 +165,13 @@ typedef struct veil_cgroup_stats {
     } blkio;
     veil_cgroup_hugetlb_stats *hugetlb;
     size_t n_hugetlb;
+    struct { /* v1 only (runc reports none on v2) */
+        uint16_t *cpus, *mems;
+        size_t n_cpus, n_mems;
+        uint64_t cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate,
+            memory_spread_page, memory_spread_slab, memory_pressure, sched_load_balance;
+        int64_t sched_relax_domain_level;
+    } cpuset;
 } veil_cgroup_stats;
 
 /* Reads what the host's controllers report; missing controllers leave

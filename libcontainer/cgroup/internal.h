@@ -21,8 +21,9 @@ typedef struct veil_cg_hier {
     unsigned created; /* trailing components of rel that veil created (0: none) */
 } veil_cg_hier;
 
-/* A controller veil switched on in the subtree_control of a cgroup that
- * existed before; switched off again when that cgroup has no children left. */
+/* Controllers veil switched on in the subtree_control of a cgroup that
+ * existed before (by this container or, per the cgroup's veil marker, by
+ * another one); switched off when that cgroup has no other child left. */
 typedef struct veil_cg_enabled {
     char *dir;
     uint32_t ctrls;
@@ -86,9 +87,10 @@ int veil_cg_v1_cpuset_init(const veil_cg_hier *h, veil_error **err);
 int veil_cg_v1_freeze(const veil_cg_hier *h, bool frozen, veil_error **err);
 int veil_cg_v1_is_frozen(const veil_cg_hier *h, bool *frozen, veil_error **err);
 
-/* Switches on the needed controllers (must succeed) and the wanted ones
- * (best effort) in the subtree_control of every ancestor of the unified
- * directory, recording what it changed in cgroups that already existed. */
+/* Switches on the needed controllers (must succeed) in the subtree_control
+ * of every ancestor of the unified directory, and the wanted ones (best
+ * effort) in the ancestors veil created; records and marks what it changed
+ * in cgroups that already existed. */
 int veil_cg_v2_enable(veil_cgroup *cg, veil_cg_hier *h, uint32_t needed, uint32_t wanted,
                       veil_error **err);
 /* Undoes veil_cg_v2_enable where the cgroup has no child left. */

@@ -267,10 +267,17 @@ int veil_cgroup_kill_all(const veil_cgroup *cg, int sig, veil_error **err)
      * with forking tasks. */
     if (sig == SIGKILL && u && veil_cg_exists(u->dir, "cgroup.kill"))
         return veil_cg_write_or_fail(u->dir, "cgroup.kill", "1", err);
-    /* Frozen, nobody forks while we signal; without a freezer, best effort. */
-    bool v1 = false;
+    /* Frozen, nobody forks while we signal; without a freezer, best effort.
+     * A paused container stays paused (the signal waits for the thaw),
+     * unless the signal is SIGKILL: frozen v1 tasks die only once thawed. */
+    bool v1 = false, was_frozen = false;
     const veil_cg_hier *fz = freezer(cg, &v1, NULL);
+    if (fz && (v1 ? veil_cg_v1_is_frozen(fz, &was_frozen, NULL)
+                  : veil_cg_v2_is_frozen(fz, &was_frozen, NULL)) < 0)
+        was_frozen = false;
     bool frozen = fz && (v1 ? veil_cg_v1_freeze(fz, true, NULL) : veil_cg_v2_freeze(fz, true, NULL)) == 0;
+    if (was_frozen && sig != SIGKILL)
+        frozen = false; /* leave it as it was */
     _cleanup_free_ pid_t *pids = NULL;
     size_t n = 0;
     int r = veil_cgroup_pids(cg, &pids, &n, err);

@@ -222,6 +222,65 @@ static int hugetlb(const char *dir, bool v2, veil_cgroup_stats *st)
     return 0;
 }
 
+/* ---- cpuset ------------------------------------------------------------------------------- */
+
+/* "0-3,7" -> 0 1 2 3 7 */
+static int cpu_list(const char *dir, const char *file, uint16_t **out, size_t *n)
+{
+    _cleanup_free_ char *buf = NULL;
+    int e = veil_cg_read(dir, file, &buf);
+    if (e)
+        return e == ENOENT ? 0 : e;
+    size_t cap = 0;
+    for (char *p = buf; *p && *p != '\n';) {
+        char *end;
+        unsigned long lo = strtoul(p, &end, 10), hi = lo;
+        if (end == p)
+            return EINVAL;
+        if (*end == '-') {
+            p = end + 1;
+            hi = strtoul(p, &end, 10);
+            if (end == p)
+                return EINVAL;
+        }
+        if (hi < lo || hi > UINT16_MAX)
+            return EINVAL;
+        for (unsigned long v = lo; v <= hi; v++) {
+            if (*n == cap) {
+                cap = cap ? 2 * cap : 16;
+                uint16_t *nv = realloc(*out, cap * sizeof(*nv));
+                if (nv == NULL)
+                    return ENOMEM;
+                *out = nv;
+            }
+            (*out)[(*n)++] = (uint16_t)v;
+        }
+        p = end + (*end == ',');
+    }
+    return 0;
+}
+
+static int v1_cpuset(const char *dir, veil_cgroup_stats *st)
+{
+    int e = cpu_list(dir, "cpuset.cpus", &st->cpuset.cpus, &st->cpuset.n_cpus);
+    if (e == 0)
+        e = cpu_list(dir, "cpuset.mems", &st->cpuset.mems, &st->cpuset.n_mems);
+    if (e)
+        return e;
+    st->cpuset.cpu_exclusive = u64_or_zero(dir, "cpuset.cpu_exclusive");
+    st->cpuset.mem_hardwall = u64_or_zero(dir, "cpuset.mem_hardwall");
+    st->cpuset.mem_exclusive = u64_or_zero(dir, "cpuset.mem_exclusive");
+    st->cpuset.memory_migrate = u64_or_zero(dir, "cpuset.memory_migrate");
+    st->cpuset.memory_spread_page = u64_or_zero(dir, "cpuset.memory_spread_page");
+    st->cpuset.memory_spread_slab = u64_or_zero(dir, "cpuset.memory_spread_slab");
+    st->cpuset.memory_pressure = u64_or_zero(dir, "cpuset.memory_pressure");
+    st->cpuset.sched_load_balance = u64_or_zero(dir, "cpuset.sched_load_balance");
+    _cleanup_free_ char *level = NULL;
+    if (veil_cg_read(dir, "cpuset.sched_relax_domain_level", &level) == 0)
+        st->cpuset.sched_relax_domain_level = strtoll(level, NULL, 10);
+    return 0;
+}
+
 /* ---- per interface ---------------------------------------------------------------------- */
 
 static int v1_cpu(const veil_cgroup *cg, veil_cgroup_stats *st)
@@ -278,6 +337,9 @@ static int v1_stats(const veil_cgroup *cg, veil_cgroup_stats *st)
         v1_memory_entry(mem, "memory.kmem.", &st->memory.kernel);
         v1_memory_entry(mem, "memory.kmem.tcp.", &st->memory.kernel_tcp);
     }
+    const char *cs = veil_cgroup_dir(cg, VEIL_CG_CPUSET);
+    if (cs && (e = v1_cpuset(cs, st)))
+        return e;
     const char *blk = veil_cgroup_dir(cg, VEIL_CG_BLKIO);
     if (blk) {
         if ((e = v1_blkio_file(blk, "blkio.throttle.io_service_bytes_recursive",
@@ -366,5 +428,7 @@ void veil_cgroup_stats_clear(veil_cgroup_stats *st)
     free(st->blkio.service_bytes);
     free(st->blkio.serviced);
     free(st->hugetlb);
+    free(st->cpuset.cpus);
+    free(st->cpuset.mems);
     memset(st, 0, sizeof(*st));
 }

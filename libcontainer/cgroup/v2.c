@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -59,6 +60,43 @@ static int record(veil_cgroup *cg, const char *dir, uint32_t bit)
     return 0;
 }
 
+/*
+ * Which controllers of a cgroup's subtree_control veil switched on, kept
+ * as an extended attribute of that cgroup, so that every veil container
+ * below it (not only the one that switched them on) knows they are veil's
+ * and the last one to go can switch them off.
+ */
+#define MARKER "trusted.veil.controllers"
+
+/* false when the filesystem keeps no such attribute (then only the
+ * container that switched a controller on undoes it) */
+static bool marker_get(const char *dir, uint32_t *bits)
+{
+    char buf[256];
+    ssize_t n = getxattr(dir, MARKER, buf, sizeof(buf) - 1);
+    *bits = 0;
+    if (n < 0)
+        return errno == ENODATA;
+    buf[n] = '\0';
+    *bits = parse_controllers(buf);
+    return true;
+}
+
+static void marker_set(const char *dir, uint32_t bits)
+{
+    if (bits == 0) {
+        removexattr(dir, MARKER);
+        return;
+    }
+    char buf[256] = "";
+    size_t len = 0;
+    for (int c = 0; c < VEIL_CG__COUNT; c++)
+        if ((bits & VEIL_CG_BIT(c)) && veil_cg_v2_name((veil_cgroup_ctrl)c))
+            len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? " " : "",
+                                    veil_cg_v2_name((veil_cgroup_ctrl)c));
+    setxattr(dir, MARKER, buf, strlen(buf), 0);
+}
+
 int veil_cg_v2_enable(veil_cgroup *cg, veil_cg_hier *h, uint32_t needed, uint32_t wanted,
                       veil_error **err)
 {
@@ -102,7 +140,17 @@ int veil_cg_v2_enable(veil_cgroup *cg, veil_cg_hier *h, uint32_t needed, uint32_
         /* ancestor i ends with component i-1; components k-created.. were
          * created by veil and are removed with the container anyway */
         bool existed = i + h->created <= k;
-        uint32_t todo = (needed | (wanted & avail)) & ~on;
+        uint32_t marked = 0;
+        if (existed)
+            marker_get(dir, &marked);
+        uint32_t mine = marked;
+        /* a cgroup that was there before gets only what the settings need */
+        uint32_t todo = (needed | (existed ? 0 : wanted & avail)) & ~on;
+        /* on already, by another veil container: this one shares the undo */
+        uint32_t shared = (needed | wanted) & on & marked;
+        for (int c = 0; c < VEIL_CG__COUNT; c++)
+            if ((shared & VEIL_CG_BIT(c)) && record(cg, dir, VEIL_CG_BIT(c)) < 0)
+                return veil_error_set(err, ENOMEM, "cgroup");
         for (int c = 0; c < VEIL_CG__COUNT; c++) {
             if (!(todo & VEIL_CG_BIT(c)))
                 continue;
@@ -116,7 +164,10 @@ int veil_cg_v2_enable(veil_cgroup *cg, veil_cg_hier *h, uint32_t needed, uint32_
             }
             if (existed && record(cg, dir, VEIL_CG_BIT(c)) < 0)
                 return veil_error_set(err, ENOMEM, "cgroup");
+            mine |= VEIL_CG_BIT(c);
         }
+        if (existed && mine != marked)
+            marker_set(dir, mine);
     }
     return 0;
 }
@@ -154,14 +205,23 @@ void veil_cg_v2_disable(veil_cgroup *cg)
         }
         if (has_other_child(en->dir, except))
             continue;
+        uint32_t marked;
+        bool kept = marker_get(en->dir, &marked);
+        if (!kept)
+            marked = en->ctrls; /* no attribute support: our own record decides */
         for (int c = 0; c < VEIL_CG__COUNT; c++) {
             if (!(en->ctrls & VEIL_CG_BIT(c)))
                 continue;
+            en->ctrls &= ~VEIL_CG_BIT(c);
+            if (!(marked & VEIL_CG_BIT(c)))
+                continue; /* switched off meanwhile by another veil container */
             char cmd[32];
             snprintf(cmd, sizeof(cmd), "-%s", veil_cg_v2_name((veil_cgroup_ctrl)c));
             if (veil_cg_write(en->dir, "cgroup.subtree_control", cmd) == 0)
-                en->ctrls &= ~VEIL_CG_BIT(c);
+                marked &= ~VEIL_CG_BIT(c);
         }
+        if (kept)
+            marker_set(en->dir, marked);
     }
 }
 

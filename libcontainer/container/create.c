@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * create: config -> plan -> state directory, cgroup, seccomp program, exec
- * fifo -> init cloned and driven to READY -> state.json and pid file.  Any
+ * socket -> init cloned and driven to READY -> state.json and pid file.  Any
  * failure undoes what was made: no state directory, cgroup or process is
  * left behind.
  */
@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <linux/capability.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -191,6 +193,7 @@ static veil_state_record *new_record(const veil_plan *plan, const char *bundle)
             rec->annotations.n++;
         }
     }
+    rec->no_process = plan->process == NULL;
     rec->no_new_keyring = plan->no_new_keyring;
     rec->pidns_private = false;
     for (size_t i = 0; i < plan->n_namespaces; i++)
@@ -204,9 +207,36 @@ static veil_state_record *new_record(const veil_plan *plan, const char *bundle)
     return rec;
 }
 
-/* The plan, and the config bytes it came from (saved for exec). */
+/* Capabilities veil itself lacks cannot be granted: the spec says not to
+ * fail for them, so drop them from every set with a warning. */
+static void clamp_caps(const veil_context *ctx, veil_plan *plan)
+{
+    if (plan->process == NULL)
+        return;
+    struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+    struct __user_cap_data_struct data[2];
+    if (syscall(SYS_capget, &hdr, data) < 0)
+        return;
+    uint64_t have = (uint64_t)data[0].permitted | ((uint64_t)data[1].permitted << 32);
+    veil_plan_caps *c = &plan->process->caps;
+    uint64_t want = c->bounding | c->effective | c->permitted | c->inheritable | c->ambient;
+    uint64_t missing = want & ~have;
+    for (int cap = 0; cap < 64; cap++)
+        if (missing & (1ULL << cap))
+            veil_log(ctx, VEIL_LOG_WARNING, "capability %s is not available to veil, not granted",
+                     veil_cap_name(cap) ? veil_cap_name(cap) : "?");
+    c->bounding &= have;
+    c->effective &= have;
+    c->permitted &= have;
+    c->inheritable &= have;
+    c->ambient &= have;
+}
+
+/* The plan, the config bytes it came from (saved for exec), and
+ * linux.resources as JSON for the state (`update` merges into it). */
 static int load_plan(const veil_context *ctx, const veil_create_options *opts, const char *bundle,
-                     veil_plan **plan, char **raw, size_t *raw_len, veil_error **err)
+                     veil_plan **plan, char **raw, size_t *raw_len, char **resources,
+                     veil_error **err)
 {
     _cleanup_free_ char *config = NULL;
     if (asprintf(&config, "%s/config.json", bundle) < 0)
@@ -226,11 +256,18 @@ static int load_plan(const veil_context *ctx, const veil_create_options *opts, c
     if (!ctx->no_cgroups)
         po.cgroup_layout = veil_cgroup_detect(&po.v1_controllers, &po.v2_controllers);
     int r = veil_plan_build(spec, &po, plan, err);
+    if (r == 0 && spec->linux_ && spec->linux_->resources &&
+        (*resources = veil_spec_resources_to_json(spec->linux_->resources, NULL, err)) == NULL) {
+        veil_plan_free(*plan);
+        *plan = NULL;
+        r = -1;
+    }
     veil_spec_free(spec);
     if (r < 0)
         return -1;
     for (size_t i = 0; i < (*plan)->n_warnings; i++)
         veil_log(ctx, VEIL_LOG_WARNING, "%s", (*plan)->warnings[i]);
+    clamp_caps(ctx, *plan);
     return 0;
 }
 
@@ -257,7 +294,7 @@ typedef struct create_job {
     bool made_state;
     veil_cgroup *cgroup;
     veil_seccomp_prog *seccomp;
-    int console_fd, fifo_fd, listener_fd;
+    int console_fd, start_fd, listener_fd;
 } create_job;
 
 static void job_undo(create_job *j)
@@ -278,12 +315,12 @@ static void job_close(create_job *j)
 {
     if (j->console_fd >= 0)
         close(j->console_fd);
-    if (j->fifo_fd >= 0)
-        close(j->fifo_fd);
+    if (j->start_fd >= 0)
+        close(j->start_fd);
     if (j->listener_fd >= 0)
         close(j->listener_fd);
     veil_seccomp_prog_free(j->seccomp);
-    j->console_fd = j->fifo_fd = j->listener_fd = -1;
+    j->console_fd = j->start_fd = j->listener_fd = -1;
     j->seccomp = NULL;
 }
 
@@ -316,12 +353,8 @@ static int prepare_job(create_job *j, const veil_plan *plan, const veil_create_o
     if (!ctx->no_cgroups && veil_cgroup_create(ctx, &plan->cgroup, veil_cgroup_detect(NULL, NULL),
                                                &j->cgroup, err) < 0)
         return -1;
-    if (mkfifoat(j->dirfd, VEIL_EXEC_FIFO, 0600) < 0)
-        return veil_error_set(err, errno, "create the exec fifo");
-    j->fifo_fd = openat(j->dirfd, VEIL_EXEC_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (j->fifo_fd < 0)
-        return veil_error_set(err, errno, "open the exec fifo");
-    return 0;
+    j->start_fd = veil_start_listen(j->dirfd, err);
+    return j->start_fd < 0 ? -1 : 0;
 }
 
 int veil_container_do_create(const veil_context *ctx, const veil_create_options *opts,
@@ -338,9 +371,10 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     veil_plan *plan = NULL;
     _cleanup_free_ char *raw = NULL;
     size_t raw_len = 0;
-    if (load_plan(ctx, opts, bundle, &plan, &raw, &raw_len, err) < 0)
+    _cleanup_free_ char *resources = NULL;
+    if (load_plan(ctx, opts, bundle, &plan, &raw, &raw_len, &resources, err) < 0)
         return -1;
-    create_job j = {.ctx = ctx, .id = opts->id, .dirfd = -1, .console_fd = -1, .fifo_fd = -1,
+    create_job j = {.ctx = ctx, .id = opts->id, .dirfd = -1, .console_fd = -1, .start_fd = -1,
                     .listener_fd = -1};
     veil_state_record *rec = NULL;
     struct hook_state_ctx hs = {0};
@@ -350,6 +384,8 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
         r = veil_state_save_config(j.dirfd, raw, raw_len, err);
     if (r == 0 && (rec = new_record(plan, bundle)) == NULL)
         r = veil_error_set(err, ENOMEM, "create");
+    if (r == 0)
+        rec->resources = steal_pointer(&resources);
     if (r == 0) {
         if (j.cgroup) {
             rec->cgroup = veil_cgroup_serialize(j.cgroup);
@@ -363,7 +399,7 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
             .id = opts->id,
             .cgroup = j.cgroup,
             .seccomp = j.seccomp,
-            .fifo_fd = j.fifo_fd,
+            .start_fd = j.start_fd,
             .console_fd = j.console_fd,
             .keep_pty = keep_pty && !opts->console_socket,
             .seccomp_listener_fd = j.listener_fd,

@@ -50,6 +50,24 @@ int veil_supervise(pid_t pid, int pidfd, int pty_master, int sfd);
  * time is checked while the pidfd pins the process). */
 int veil_open_init(const veil_state_record *rec);
 
+/* Opens <state_root>/<id> (locked when lock) and reads its record; errors
+ * name the container ("container X does not exist"). */
+int veil_container_open_record(const veil_context *ctx, const char *id, bool lock, int *dirfd,
+                               veil_state_record **rec, veil_error **err);
+
+/* The container's cgroup, or an error saying it has none. */
+int veil_container_cgroup(const veil_context *ctx, const veil_state_record *rec,
+                          veil_cgroup **out, veil_error **err);
+
+/* update.c: fills in, from the resources in effect, the values a kernel
+ * file takes together with the ones an update gives (quota with period,
+ * memory limit with memory+swap). */
+void veil_update_complete(veil_spec_resources *u, const veil_spec_resources *now);
+
+/* stats_json.c: runc's event objects. */
+char *veil_stats_event_json(const char *id, const veil_cgroup_stats *st, veil_error **err);
+char *veil_oom_event_json(const char *id, veil_error **err);
+
 /* Live status, with "paused" from the cgroup. */
 veil_status veil_container_status(const veil_context *ctx, int dirfd,
                                   const veil_state_record *rec);

@@ -46,7 +46,8 @@ veil_status veil_container_status(const veil_context *ctx, int dirfd, const veil
 {
     veil_status st = VEIL_STATUS_STOPPED;
     veil_state_status(dirfd, rec, &st);
-    if (st == VEIL_STATUS_RUNNING && rec->cgroup) {
+    /* like runc, a frozen container is "paused" whether it was started or not */
+    if ((st == VEIL_STATUS_RUNNING || st == VEIL_STATUS_CREATED) && rec->cgroup) {
         veil_cgroup *cg = NULL;
         veil_error *e = NULL;
         bool frozen = false;
@@ -59,8 +60,8 @@ veil_status veil_container_status(const veil_context *ctx, int dirfd, const veil
     return st;
 }
 
-static int open_record(const veil_context *ctx, const char *id, bool lock, int *dirfd,
-                       veil_state_record **rec, veil_error **err)
+int veil_container_open_record(const veil_context *ctx, const char *id, bool lock, int *dirfd,
+                               veil_state_record **rec, veil_error **err)
 {
     if (veil_validate_id(id, err) < 0)
         return -1;
@@ -77,21 +78,20 @@ static int open_record(const veil_context *ctx, const char *id, bool lock, int *
 int veil_container_do_start(const veil_context *ctx, int dirfd, veil_state_record *rec,
                             veil_error **err)
 {
-    int fd = openat(dirfd, VEIL_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENXIO)
-            return veil_error_set(err, 0, "container %s: init is not waiting to start", rec->id);
-        return veil_error_set(err, errno, "container %s: open the exec fifo", rec->id);
+    if (rec->no_process) {
+        /* runtime-spec: start MUST fail without process; init has nothing to run */
+        _cleanup_close_ int pidfd = veil_open_init(rec);
+        if (pidfd >= 0)
+            syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+        return veil_error_set(err, 0, "container %s: config.json has no process to start", rec->id);
     }
-    ssize_t w;
-    do
-        w = write(fd, "0", 1);
-    while (w < 0 && errno == EINTR);
-    int e = errno;
-    close(fd);
-    if (w != 1)
-        return veil_error_set(err, e, "container %s: signal init to start", rec->id);
-    unlinkat(dirfd, VEIL_EXEC_FIFO, 0);
+    int r = veil_start_trigger(dirfd, rec->id, err);
+    unlinkat(dirfd, VEIL_EXEC_SOCK, 0);
+    if (r < 0) {
+        rec->started = true;
+        veil_state_write(dirfd, rec, NULL);
+        return -1;
+    }
     rec->started = true;
     if (veil_state_write(dirfd, rec, err) < 0)
         return -1;
@@ -111,7 +111,7 @@ int veil_container_start(const veil_context *ctx, const char *id, veil_error **e
 {
     int dirfd = -1;
     veil_state_record *rec = NULL;
-    if (open_record(ctx, id, true, &dirfd, &rec, err) < 0)
+    if (veil_container_open_record(ctx, id, true, &dirfd, &rec, err) < 0)
         return -1;
     veil_status st = veil_container_status(ctx, dirfd, rec);
     int r;
@@ -131,7 +131,7 @@ int veil_container_get_state(const veil_context *ctx, const char *id, veil_conta
 {
     int dirfd = -1;
     veil_state_record *rec = NULL;
-    if (open_record(ctx, id, false, &dirfd, &rec, err) < 0)
+    if (veil_container_open_record(ctx, id, false, &dirfd, &rec, err) < 0)
         return -1;
     veil_status st = veil_container_status(ctx, dirfd, rec);
     *out = veil_state_public(rec, st);
@@ -166,12 +166,23 @@ static int signal_init(const veil_state_record *rec, int sig, veil_error **err)
     return 0;
 }
 
+/* A SIGKILL queued in a frozen v1 cgroup waits for the thaw (runc thaws too). */
+static void thaw_after_kill(const veil_context *ctx, const veil_state_record *rec)
+{
+    veil_cgroup *cg = NULL;
+    veil_error *e = NULL;
+    if (rec->cgroup && veil_cgroup_open(ctx, rec->cgroup, &cg, &e) == 0)
+        veil_cgroup_freeze(cg, false, &e);
+    veil_error_free(e);
+    veil_cgroup_free(cg);
+}
+
 int veil_container_kill(const veil_context *ctx, const char *id, int sig, bool all,
                         veil_error **err)
 {
     int dirfd = -1;
     veil_state_record *rec = NULL;
-    if (open_record(ctx, id, true, &dirfd, &rec, err) < 0)
+    if (veil_container_open_record(ctx, id, true, &dirfd, &rec, err) < 0)
         return -1;
     veil_status st = veil_container_status(ctx, dirfd, rec);
     int r = 0;
@@ -187,6 +198,8 @@ int veil_container_kill(const veil_context *ctx, const char *id, int sig, bool a
     } else {
         r = signal_init(rec, sig, err);
     }
+    if (r == 0 && sig == SIGKILL && st == VEIL_STATUS_PAUSED)
+        thaw_after_kill(ctx, rec);
     veil_state_record_free(rec);
     close(dirfd);
     return r;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,16 +23,23 @@
 
 #include "linux/linux.h"
 #include "linux/seccomp.h"
+#include "state/state.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+
+/* After READY the runtime is gone: errors go to the `start` that woke us
+ * (it prints them) and to our stderr. */
+static int start_conn = -1;
 
 static _Noreturn void fail(int sync_fd, veil_error *err)
 {
     const char *msg = err && err->msg ? err->msg : "container init failed";
-    if (sync_fd >= 0)
+    if (sync_fd >= 0) {
         veil_sync_send(sync_fd, VEIL_SYNC_ERROR, msg, strnlen(msg, VEIL_SYNC_MAX_PAYLOAD), -1);
-    else
+    } else {
+        veil_start_report(start_conn, msg);
         dprintf(2, "veil: %s\n", msg);
+    }
     _exit(1);
 }
 
@@ -94,33 +102,6 @@ static char *hook_state(veil_child_args *a)
     return s ? strdup(s) : NULL;
 }
 
-/* Blocks until `start` writes the exec fifo. */
-static int wait_for_start(int fifo_fd, veil_error **err)
-{
-    for (;;) {
-        struct pollfd pfd = {.fd = fifo_fd, .events = POLLIN};
-        int r = poll(&pfd, 1, -1);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            return veil_error_set(err, errno, "wait for start");
-        }
-        char c;
-        ssize_t n = read(fifo_fd, &c, 1);
-        if (n == 1)
-            return 0;
-        if (n < 0 && (errno == EINTR || errno == EAGAIN))
-            continue;
-        if (n == 0) {
-            /* a writer came and went without a byte: keep waiting */
-            struct timespec ts = {0, 1000000};
-            nanosleep(&ts, NULL);
-            continue;
-        }
-        return veil_error_set(err, errno, "read the exec fifo");
-    }
-}
-
 /* Closes every fd from `from` up that init does not need, so nothing the
  * runtime held (the locked state directory, the console socket, a cgroup
  * dirfd) stays open in the container's init. */
@@ -129,11 +110,54 @@ static void close_other_fds(const veil_child_args *a, unsigned from)
     int keep[16];
     size_t n = 0;
     keep[n++] = a->sync_fd;
-    keep[n++] = a->opts->fifo_fd;
+    keep[n++] = a->opts->start_fd;
     keep[n++] = a->opts->seccomp_listener_fd;
     for (int i = 0; i < 8; i++)
         keep[n++] = a->ns_fds[i];
     veil_close_fds_except(from, keep, n);
+}
+
+static int become_root(veil_error **err)
+{
+    if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+        return veil_error_set(err, errno, "become root in the user namespace");
+    return 0;
+}
+
+/* unshare(CLONE_NEWPID) moved only our future children: fork the real init
+ * (a child of the runtime, by CLONE_PARENT), tell the runtime its pid, and
+ * leave.  The new process waits for our word so that its messages never
+ * overtake ours on the shared socket. */
+static void become_pid_ns_init(veil_child_args *a, int sync_fd)
+{
+    veil_error *err = NULL;
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        veil_error_set(&err, errno, "pipe");
+        fail(sync_fd, err);
+    }
+    /* with CLONE_PARENT the exit signal is ours (SIGCHLD): clone3 wants 0 */
+    struct clone_args ca = {.flags = CLONE_PARENT};
+    pid_t c = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+    if (c < 0) {
+        veil_error_set(&err, errno, "fork the init of the new pid namespace");
+        fail(sync_fd, err);
+    }
+    if (c == 0) {
+        close(p[1]);
+        int32_t host = 0;
+        if (read(p[0], &host, sizeof(host)) != sizeof(host))
+            _exit(1); /* the first stage failed */
+        close(p[0]);
+        a->host_pid = host;
+        return;
+    }
+    close(p[0]);
+    int32_t host = c;
+    if (veil_sync_send(sync_fd, VEIL_SYNC_INIT_PID, &host, sizeof(host), -1) < 0 ||
+        write(p[1], &host, sizeof(host)) != sizeof(host))
+        _exit(1);
+    _exit(0);
 }
 
 _Noreturn void veil_child_main(veil_child_args *a)
@@ -156,18 +180,32 @@ _Noreturn void veil_child_main(veil_child_args *a)
     a->host_pid = go.host_pid;
 
     CHECK(join_namespaces(a, true, &err));
-    if (a->in_userns) {
-        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-            veil_error_set(&err, errno, "become root in the user namespace");
-            fail(sync_fd, err);
-        }
-    }
+    bool own_userns = (a->unshare_flags & CLONE_NEWUSER) != 0;
+    if (a->in_userns && !own_userns)
+        CHECK(become_root(&err));
     CHECK(join_namespaces(a, false, &err));
     close_ns_fds(a);
-    if (a->unshare_flags && unshare(a->unshare_flags) < 0) {
-        veil_error_set(&err, errno, "create namespaces (unshare 0x%x)", (unsigned)a->unshare_flags);
+    if (own_userns) {
+        /* after joining the host-owned namespaces above: now our own user
+         * namespace, whose maps the runtime writes */
+        if (unshare(CLONE_NEWUSER) < 0) {
+            veil_error_set(&err, errno, "create the user namespace");
+            fail(sync_fd, err);
+        }
+        if (veil_sync_send(sync_fd, VEIL_SYNC_USERNS, NULL, 0, -1) < 0) {
+            veil_error_set(&err, errno, "sync with the runtime");
+            fail(sync_fd, err);
+        }
+        CHECK(veil_sync_expect(sync_fd, VEIL_SYNC_USERNS_DONE, NULL, 0, NULL, NULL, &err));
+        CHECK(become_root(&err));
+    }
+    int rest = a->unshare_flags & ~CLONE_NEWUSER;
+    if (rest && unshare(rest) < 0) {
+        veil_error_set(&err, errno, "create namespaces (unshare 0x%x)", (unsigned)rest);
         fail(sync_fd, err);
     }
+    if (rest & CLONE_NEWPID)
+        become_pid_ns_init(a, sync_fd);
     if (a->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
         veil_error_set(&err, errno, "create the cgroup namespace");
         fail(sync_fd, err);
@@ -212,8 +250,14 @@ _Noreturn void veil_child_main(veil_child_args *a)
     CHECK(veil_rootfs_finalize(plan, &err));
 
     if (proc == NULL) {
-        veil_error_set(&err, 0, "config.json has no process to run");
-        fail(sync_fd, err);
+        /* no process (allowed by the spec until start): ready, then nothing;
+         * `start` fails and kills us */
+        CHECK(veil_sync_send(sync_fd, VEIL_SYNC_READY, NULL, 0, -1) < 0
+                  ? veil_error_set(&err, errno, "sync with the runtime")
+                  : 0);
+        close(sync_fd);
+        for (;;)
+            pause();
     }
     if (proc->terminal) {
         int master = -1;
@@ -227,6 +271,9 @@ _Noreturn void veil_child_main(veil_child_args *a)
     CHECK(veil_process_prepare(plan, &err));
     _cleanup_free_ char *exe = NULL;
     CHECK(veil_process_lookup(proc, &exe, &err));
+    char **envp = veil_process_env(proc, &err);
+    if (envp == NULL)
+        fail(sync_fd, err);
     const char *cwd = proc->cwd ? proc->cwd : "/";
     if (chdir(cwd) < 0) {
         veil_error_set(&err, errno, "chdir to cwd (\"%s\") set in config.json", cwd);
@@ -255,8 +302,10 @@ _Noreturn void veil_child_main(veil_child_args *a)
     close(sync_fd);
     sync_fd = -1;
 
-    CHECK(wait_for_start(a->opts->fifo_fd, &err));
-    close(a->opts->fifo_fd);
+    start_conn = veil_start_accept(a->opts->start_fd, &err);
+    if (start_conn < 0)
+        fail(sync_fd, err);
+    close(a->opts->start_fd);
     if (plan->hooks[VEIL_HOOK_START_CONTAINER].n)
         CHECK(veil_hooks_run(a->ctx, &plan->hooks[VEIL_HOOK_START_CONTAINER], "startContainer",
                              start_state, &err));
@@ -268,6 +317,7 @@ _Noreturn void veil_child_main(veil_child_args *a)
         .seccomp = a->opts->seccomp,
         .seccomp_listener_fd = a->opts->seccomp_listener_fd,
         .seccomp_state = seccomp_state,
+        .envp = envp,
     };
     veil_process_finish(&fin, &err);
     fail(-1, err);

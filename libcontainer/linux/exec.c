@@ -235,6 +235,10 @@ static _Noreturn void exec_child_main(exec_child *c)
     }
     _cleanup_free_ char *exe = NULL;
     TRY(veil_process_lookup(proc, &exe, &err));
+    /* runc's rules, as for init: HOME from the container's /etc/passwd */
+    char **envp = veil_process_env(proc, &err);
+    if (envp == NULL)
+        child_fail(c->sync_fd, err, 1);
     _cleanup_free_ char *seccomp_state = NULL;
     if (o->seccomp && plan->seccomp && plan->seccomp->listener_path) {
         veil_seccomp_state st = {.id = plan->id, .status = "running", .pid = go.host_pid,
@@ -254,6 +258,7 @@ static _Noreturn void exec_child_main(exec_child *c)
         .seccomp = o->seccomp,
         .seccomp_listener_fd = o->seccomp_listener_fd,
         .seccomp_state = seccomp_state,
+        .envp = envp,
     };
     veil_process_finish(&fin, &err);
     /* the shell's convention: 127 not found, 126 found but not runnable */

@@ -51,6 +51,7 @@ int veil_process_finish(const veil_finish *f, veil_error **err)
     if (f->seccomp && !seccomp_early &&
         veil_seccomp_install(f->seccomp, f->seccomp_listener_fd, f->seccomp_state, err) < 0)
         return -1;
-    execve(f->exe, proc->args, proc->env ? proc->env : (char *[]){NULL});
+    execve(f->exe, proc->args,
+           f->envp ? f->envp : proc->env ? proc->env : (char *const[]){NULL});
     return veil_error_set(err, errno, "exec %s", f->exe);
 }

@@ -23,32 +23,40 @@ static int format_map(const veil_idmap_list *m, char *buf, size_t cap)
     return (int)off;
 }
 
-static int write_map(int piddir, const char *file, const veil_idmap_list *m, veil_error **err)
+static int write_map(int procfd, pid_t pid, const char *file, const veil_idmap_list *m,
+                     veil_error **err)
 {
-    char buf[4096];
+    char buf[4096], rel[64];
     int len = format_map(m, buf, sizeof(buf));
     if (len < 0)
         return veil_error_set(err, E2BIG, "%s: too many mappings", file);
     if (len == 0)
         return 0;
-    if (veil_fs_write_at(piddir, file, buf, (size_t)len, err) < 0)
+    snprintf(rel, sizeof(rel), "%d/%s", (int)pid, file);
+    if (veil_procfs_write(procfd, rel, buf, (size_t)len, err) < 0)
         return veil_error_prefix(err, "write the user namespace %s", file);
     return 0;
 }
 
 int veil_idmap_write(pid_t pid, const veil_plan *plan, veil_error **err)
 {
-    char path[64];
-    snprintf(path, sizeof(path), "/proc/%d", (int)pid);
-    _cleanup_close_ int piddir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (piddir < 0)
-        return veil_error_set(err, errno, "open %s", path);
-    if (write_map(piddir, "uid_map", &plan->uid_mappings, err) < 0)
+    /* the host's /proc, verified: the writes cannot land anywhere else */
+    _cleanup_close_ int procfd = veil_procfs_root(AT_FDCWD, "/proc", err);
+    if (procfd < 0)
+        return veil_error_prefix(err, "write the user namespace maps");
+    if (write_map(procfd, pid, "uid_map", &plan->uid_mappings, err) < 0)
         return -1;
     /* Unprivileged writers must deny setgroups before gid_map; as root we
      * leave it allowed so that additionalGids work. */
-    if (geteuid() != 0 &&
-        veil_fs_write_at(piddir, "setgroups", "deny", 4, err) < 0 && errno != ENOENT)
-        return veil_error_prefix(err, "write the user namespace setgroups");
-    return write_map(piddir, "gid_map", &plan->gid_mappings, err);
+    if (geteuid() != 0) {
+        char rel[64];
+        snprintf(rel, sizeof(rel), "%d/setgroups", (int)pid);
+        veil_error *e = NULL;
+        if (veil_procfs_write(procfd, rel, "deny", 4, &e) < 0 && e->errnum != ENOENT) {
+            *err = e;
+            return veil_error_prefix(err, "write the user namespace setgroups");
+        }
+        veil_error_free(e);
+    }
+    return write_map(procfd, pid, "gid_map", &plan->gid_mappings, err);
 }

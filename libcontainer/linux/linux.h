@@ -5,7 +5,7 @@
  * container's init directly with its namespaces (no re-exec of veil); the
  * two talk over a SOCK_SEQPACKET socketpair with typed, length-checked
  * messages (sync.c).  Init sets up the rootfs, pivots, reports ready, then
- * waits on the exec fifo until `start`.
+ * waits on the start socket (state/sync.c) until `start`.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -28,6 +28,13 @@ typedef enum veil_sync_type {
     VEIL_SYNC_PTY,          /* init -> parent: the pty master (SCM_RIGHTS) */
     VEIL_SYNC_READY,        /* init -> parent: waiting for start */
     VEIL_SYNC_ERROR,        /* init -> parent: text of the failure */
+    VEIL_SYNC_USERNS,       /* init -> parent: made its user namespace, write the maps */
+    VEIL_SYNC_USERNS_DONE,  /* parent -> init */
+    VEIL_SYNC_INIT_PID,     /* init -> parent: the real init (new pid ns), int32 host pid */
+    VEIL_SYNC_MOUNTS_REQ,   /* init -> parent: send the idmapped mount trees */
+    VEIL_SYNC_MOUNT_FD,     /* parent -> init, on request: a prepared mount tree for
+                               mounts[index] (uint32 index + SCM_RIGHTS), one per
+                               idmapped mount, in order */
 } veil_sync_type;
 
 #define VEIL_SYNC_MAX_PAYLOAD 8192
@@ -51,7 +58,7 @@ typedef struct veil_spawn_options {
     const char *id;
     struct veil_cgroup *cgroup;           /* NULL: no cgroups */
     const struct veil_seccomp_prog *seccomp; /* NULL: none */
-    int fifo_fd;                          /* exec.fifo read end, kept by init */
+    int start_fd;                         /* listening start socket, kept by init */
     int console_fd;                       /* connected --console-socket, or -1 */
     bool keep_pty;                        /* run: keep the master for proxying */
     int seccomp_listener_fd;              /* connected listenerPath socket, or -1 */
@@ -127,6 +134,9 @@ int veil_rootfs_pivot(const veil_plan *plan, int rootfd, veil_error **err);
 /* paths.c: after the pivot: masked and read-only paths, sysctls, ro root,
  * final propagation of "/". */
 int veil_rootfs_finalize(const veil_plan *plan, veil_error **err);
+/* paths.c: refuses net.* sysctls when the network namespace joined by path
+ * is the runtime's own (the plan cannot tell without a stat). */
+int veil_sysctl_check_netns(const veil_plan *plan, veil_error **err);
 
 /* dev.c */
 int veil_dev_setup(int rootfd, const veil_plan *plan, bool in_userns, veil_error **err);
@@ -167,8 +177,15 @@ typedef struct veil_finish {
     const struct veil_seccomp_prog *seccomp; /* NULL: none */
     int seccomp_listener_fd;                 /* taken over by seccomp install, or -1 */
     const char *seccomp_state;               /* containerProcessState for the listener */
+    char *const *envp;                       /* NULL: the process's env as it is */
 } veil_finish;
 int veil_process_finish(const veil_finish *f, veil_error **err);
+
+/* env.c: the environment handed to execve (runc's rules: NAME=VALUE,
+ * last duplicate wins, HOME from /etc/passwd).  The strings are borrowed
+ * from p except the HOME entry added; free with free() (leaks that one
+ * string in the exec'ing process only). */
+char **veil_process_env(const veil_plan_process *p, veil_error **err);
 
 /* idmap.c: writes /proc/<pid>/{uid_map,setgroups,gid_map} from the parent. */
 int veil_idmap_write(pid_t pid, const veil_plan *plan, veil_error **err);
@@ -182,8 +199,25 @@ int veil_ns_join(int fd, veil_ns_type t, veil_error **err);
 int veil_hooks_run(const veil_context *ctx, const veil_plan_hook_list *hooks, const char *kind,
                    const char *state_json, veil_error **err);
 
+/* procfs.c: /proc writes through a verified procfs root (see there). */
+int veil_procfs_root(int dirfd, const char *path, veil_error **err);
+int veil_procfs_open(int procfd, const char *rel, int flags, veil_error **err);
+int veil_procfs_write(int procfd, const char *rel, const char *buf, size_t len, veil_error **err);
+
+/* mount_idmap.c: the runtime prepares every idmapped mount tree (only it has
+ * the host privileges the kernel asks for) and sends it to init after GO;
+ * init receives them at the start of veil_rootfs_prepare. */
+int veil_idmap_mounts_send(const veil_plan *plan, pid_t pid, int sync_fd, veil_error **err);
+int veil_idmap_mounts_receive(const veil_plan *plan, int sync_fd, int *fds, veil_error **err);
+
 /* safe_path.c */
 int veil_open_in_root(int rootfd, const char *path, int flags, veil_error **err);
 int veil_open_in_root_nosymlinks(int rootfd, const char *path, int flags, veil_error **err);
 int veil_mkdir_in_root(int rootfd, const char *path, mode_t mode, veil_error **err);
 int veil_mkfile_in_root(int rootfd, const char *path, mode_t mode, veil_error **err);
+/* The same, telling where creation began: *created_at is the offset in path
+ * of the first element veil made, SIZE_MAX when everything existed. */
+int veil_mkdir_in_root_at(int rootfd, const char *path, mode_t mode, size_t *created_at,
+                          veil_error **err);
+int veil_mkfile_in_root_at(int rootfd, const char *path, mode_t mode, size_t *created_at,
+                           veil_error **err);

@@ -24,9 +24,22 @@ int veil_rootfs_pivot(const veil_plan *plan, int rootfd, veil_error **err)
         if (chroot(".") < 0)
             return veil_error_set(err, errno, "chroot into the rootfs");
     } else {
-        if (syscall(SYS_pivot_root, ".", ".") < 0)
-            return veil_error_set(err, errno, "pivot_root into %s", plan->rootfs);
-        /* the old root is now stacked on "/": keep its events away, then drop it */
+        /* the old root, to act on it (and only on it) after the switch */
+        int oldroot = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (oldroot < 0)
+            return veil_error_set(err, errno, "open the old root");
+        if (syscall(SYS_pivot_root, ".", ".") < 0) {
+            int e = errno;
+            close(oldroot);
+            return veil_error_set(err, e, "pivot_root into %s", plan->rootfs);
+        }
+        /* "." would name the new root: its mounts keep their propagation */
+        int r = fchdir(oldroot);
+        int e = errno;
+        close(oldroot);
+        if (r < 0)
+            return veil_error_set(err, e, "chdir to the old root");
+        /* the old root is stacked on "/": keep its events away, then drop it */
         if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
             return veil_error_set(err, errno, "make the old root a slave mount");
         if (umount2(".", MNT_DETACH) < 0)

@@ -81,13 +81,13 @@ int veil_process_lookup(const veil_plan_process *p, char **path, veil_error **er
     return veil_error_set(err, 0, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
-static int write_self_proc(const char *file, const char *value, veil_error **err)
+/* /proc/<what>, written through the verified procfs root (procfs.c). */
+static int write_proc(const char *rel, const char *value, veil_error **err)
 {
-    _cleanup_close_ int dir = open("/proc/self", O_PATH | O_DIRECTORY | O_CLOEXEC);
-    struct statfs sfs;
-    if (dir < 0 || fstatfs(dir, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
-        return veil_error_set(err, 0, "/proc/self is not on procfs");
-    return veil_fs_write_at(dir, file, value, strlen(value), err);
+    _cleanup_close_ int proc = veil_procfs_root(AT_FDCWD, "/proc", err);
+    if (proc < 0)
+        return -1;
+    return veil_procfs_write(proc, rel, value, strlen(value), err);
 }
 
 int veil_process_set_rlimits(const veil_plan_process *p, veil_error **err)
@@ -145,13 +145,14 @@ static int parse_node_list(const char *s, unsigned long *mask, size_t words, vei
  * to open the one of the current root. */
 static int apply_lsm_label(int attr_dir, const char *file, const char *value, veil_error **err)
 {
-    _cleanup_close_ int own = -1;
     if (attr_dir < 0) {
-        own = open("/proc/thread-self/attr", O_PATH | O_DIRECTORY | O_CLOEXEC);
-        attr_dir = own;
+        /* the current root's procfs, verified */
+        char rel[64];
+        snprintf(rel, sizeof(rel), "thread-self/attr/%s", file);
+        return write_proc(rel, value, err);
     }
     struct statfs sfs;
-    if (attr_dir < 0 || fstatfs(attr_dir, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
+    if (fstatfs(attr_dir, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC)
         return veil_error_set(err, 0, "/proc/thread-self/attr is not on procfs");
     return veil_fs_write_at(attr_dir, file, value, strlen(value), err);
 }
@@ -317,7 +318,7 @@ int veil_process_set_oom_score_adj(const veil_plan_process *p, veil_error **err)
         return 0;
     char buf[16];
     snprintf(buf, sizeof(buf), "%d", p->oom_score_adj);
-    if (write_self_proc("oom_score_adj", buf, err) < 0)
+    if (write_proc("self/oom_score_adj", buf, err) < 0)
         return veil_error_prefix(err, "set oom_score_adj to %d", p->oom_score_adj);
     return 0;
 }

@@ -61,7 +61,11 @@ int veil_open_in_root(int rootfd, const char *path, int flags, veil_error **err)
 }
 
 /* Splits "a/b/c" into the parent "a/b" (opened in root) and the last name. */
-static int open_parent(int rootfd, const char *path, char *name, size_t cap, bool create_dirs,
+static int mkdir_walk(int rootfd, const char *path, mode_t mode, size_t *created_at,
+                      veil_error **err);
+
+/* Opens (creating) the parent of path; *created_at as in mkdir_walk. */
+static int open_parent(int rootfd, const char *path, char *name, size_t cap, size_t *created_at,
                        veil_error **err)
 {
     _cleanup_free_ char *dup = strdup(path);
@@ -79,12 +83,11 @@ static int open_parent(int rootfd, const char *path, char *name, size_t cap, boo
     if (slash)
         *slash = '\0';
     const char *parent = slash ? dup : ".";
-    if (create_dirs)
-        return veil_mkdir_in_root(rootfd, parent, 0755, err);
-    return veil_open_in_root(rootfd, parent, O_PATH | O_DIRECTORY, err);
+    return mkdir_walk(rootfd, parent, 0755, created_at, err);
 }
 
-int veil_mkdir_in_root(int rootfd, const char *path, mode_t mode, veil_error **err)
+static int mkdir_walk(int rootfd, const char *path, mode_t mode, size_t *created_at,
+                      veil_error **err)
 {
     int fd = openat2_in_root(rootfd, path, O_PATH | O_DIRECTORY, 0);
     if (fd >= 0)
@@ -125,12 +128,15 @@ int veil_mkdir_in_root(int rootfd, const char *path, mode_t mode, veil_error **e
                 next = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
             } else {
                 /* the parent fd was resolved in root: its plain child is safe */
-                if (mkdirat(parent, comp, mode) < 0 && errno != EEXIST) {
+                int made = mkdirat(parent, comp, mode);
+                if (made < 0 && errno != EEXIST) {
                     int e = errno;
                     if (cur >= 0)
                         close(cur);
                     return veil_error_set(err, e, "mkdir %s in the container root", prefix);
                 }
+                if (made == 0 && created_at && *created_at == SIZE_MAX)
+                    *created_at = (size_t)(p - path);
                 next = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
             }
         }
@@ -151,7 +157,35 @@ int veil_mkdir_in_root(int rootfd, const char *path, mode_t mode, veil_error **e
     return cur;
 }
 
+int veil_mkdir_in_root(int rootfd, const char *path, mode_t mode, veil_error **err)
+{
+    return mkdir_walk(rootfd, path, mode, NULL, err);
+}
+
+int veil_mkdir_in_root_at(int rootfd, const char *path, mode_t mode, size_t *created_at,
+                          veil_error **err)
+{
+    *created_at = SIZE_MAX;
+    return mkdir_walk(rootfd, path, mode, created_at, err);
+}
+
+static int mkfile(int rootfd, const char *path, mode_t mode, size_t *created_at,
+                  veil_error **err);
+
 int veil_mkfile_in_root(int rootfd, const char *path, mode_t mode, veil_error **err)
+{
+    return mkfile(rootfd, path, mode, NULL, err);
+}
+
+int veil_mkfile_in_root_at(int rootfd, const char *path, mode_t mode, size_t *created_at,
+                           veil_error **err)
+{
+    *created_at = SIZE_MAX;
+    return mkfile(rootfd, path, mode, created_at, err);
+}
+
+static int mkfile(int rootfd, const char *path, mode_t mode, size_t *created_at,
+                  veil_error **err)
 {
     int fd = openat2_in_root(rootfd, path, O_PATH, 0);
     if (fd >= 0)
@@ -159,7 +193,7 @@ int veil_mkfile_in_root(int rootfd, const char *path, mode_t mode, veil_error **
     if (errno != ENOENT)
         return veil_error_set(err, errno, "open %s in the container root", path);
     char name[NAME_MAX + 1];
-    _cleanup_close_ int parent = open_parent(rootfd, path, name, sizeof(name), true, err);
+    _cleanup_close_ int parent = open_parent(rootfd, path, name, sizeof(name), created_at, err);
     if (parent < 0)
         return -1;
     /* O_EXCL|O_NOFOLLOW: never follow a planted symlink, never reuse */
@@ -167,6 +201,8 @@ int veil_mkfile_in_root(int rootfd, const char *path, mode_t mode, veil_error **
         openat(parent, name, O_CREAT | O_EXCL | O_NOFOLLOW | O_WRONLY | O_CLOEXEC, mode);
     if (f < 0 && errno != EEXIST)
         return veil_error_set(err, errno, "create %s in the container root", path);
+    if (f >= 0 && created_at && *created_at == SIZE_MAX)
+        *created_at = (size_t)(strrchr(path, '/') ? strrchr(path, '/') + 1 - path : 0);
     fd = openat2_in_root(rootfd, path, O_PATH, 0);
     if (fd < 0)
         return veil_error_set(err, errno, "open %s in the container root", path);

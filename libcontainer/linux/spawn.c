@@ -59,9 +59,12 @@ static int write_time_offsets(const veil_plan *plan, veil_error **err)
     int len = snprintf(buf, sizeof(buf), "monotonic %lld %u\nboottime %lld %u\n",
                        (long long)plan->time_monotonic_secs, plan->time_monotonic_nsecs,
                        (long long)plan->time_boottime_secs, plan->time_boottime_nsecs);
-    _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+    _cleanup_close_ int proc = veil_procfs_root(AT_FDCWD, "/proc", err);
+    if (proc < 0)
+        return veil_error_prefix(err, "write the time namespace offsets");
+    _cleanup_close_ int fd = veil_procfs_open(proc, "self/timens_offsets", O_WRONLY, err);
     if (fd < 0)
-        return veil_error_set(err, errno, "open /proc/self/timens_offsets");
+        return veil_error_prefix(err, "write the time namespace offsets");
     /* one line per write: the kernel parses a single clock per write on older kernels */
     char *nl = strchr(buf, '\n');
     if (veil_write_all(fd, buf, (size_t)(nl + 1 - buf)) < 0 ||
@@ -117,40 +120,35 @@ static void leave_for_children(ns_switch *sw)
     sw->saved_pid = sw->saved_time = -1;
 }
 
-/* Which namespaces the clone creates, which init unshares itself.  With a
- * user namespace joined by path, init must enter it before creating the
- * others so they belong to it. */
-static int choose_flags(const veil_plan *plan, const int ns_fds[8], uint64_t *clone_flags,
-                        int *unshare_flags, veil_error **err)
+/* Which namespaces the clone creates, which init creates itself.  The fast
+ * path is one clone3 with every new namespace.  When namespaces joined by
+ * path must end up owned by a user namespace (a new one, or one joined by
+ * path), init joins them first and unshares the rest itself; a new pid
+ * namespace then needs one more fork (init_stage2 in child.c). */
+static void choose_flags(const veil_plan *plan, const int ns_fds[8], uint64_t *clone_flags,
+                         int *unshare_flags)
 {
-    uint64_t cf = 0;
-    int uf = 0;
     bool user_path = ns_fds[VEIL_NS_USER] >= 0;
     bool user_new = ns_new(plan, VEIL_NS_USER);
+    bool joins = false;
+    for (int t = 0; t < 8; t++)
+        if (ns_fds[t] >= 0 && t != VEIL_NS_USER && t != VEIL_NS_PID && t != VEIL_NS_TIME)
+            joins = true;
+    bool in_child = user_path || (user_new && joins);
+    uint64_t cf = 0;
+    int uf = 0;
     for (size_t i = 0; i < plan->n_namespaces; i++) {
         const veil_plan_namespace *ns = &plan->namespaces[i];
-        if (ns->type == VEIL_NS_CGROUP || ns->type == VEIL_NS_TIME)
-            continue; /* cgroup: unshared in init after joining the cgroup; time: above */
-        if (ns->path != NULL) {
-            if (user_new && ns->type != VEIL_NS_PID)
-                return veil_error_set(err, 0,
-                                      "joining the %s namespace %s from a new user namespace is "
-                                      "not supported",
-                                      veil_ns_type_name(ns->type), ns->path);
+        /* cgroup: unshared in init after joining the cgroup; time: above */
+        if (ns->type == VEIL_NS_CGROUP || ns->type == VEIL_NS_TIME || ns->path != NULL)
             continue;
-        }
-        if (user_path && ns->type == VEIL_NS_PID)
-            return veil_error_set(err, 0,
-                                  "a new pid namespace inside a joined user namespace is not "
-                                  "supported");
-        if (user_path)
+        if (in_child)
             uf |= veil_ns_clone_flag(ns->type);
         else
             cf |= (uint64_t)veil_ns_clone_flag(ns->type);
     }
     *clone_flags = cf;
     *unshare_flags = uf;
-    return 0;
 }
 
 static int set_rlimits(pid_t pid, const veil_plan_process *p, veil_error **err)
@@ -179,12 +177,33 @@ static int run_runtime_hooks(const veil_context *ctx, const veil_plan *plan,
                           err);
 }
 
+/* Init closed the socket without a word: say how it ended.  A SIGKILL at
+ * this point is nearly always the OOM killer (a memory limit too small). */
+static int init_died(pid_t pid, veil_error **err)
+{
+    int status = 0;
+    if (waitpid(pid, &status, 0) == pid) {
+        if (WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+            return veil_error_set(err, 0,
+                                  "container init was killed (SIGKILL) before it was ready: "
+                                  "out of memory? check linux.resources.memory.limit");
+        if (WIFSIGNALED(status))
+            return veil_error_set(err, 0, "container init was killed by signal %d (%s) before it "
+                                          "was ready", WTERMSIG(status), strsignal(WTERMSIG(status)));
+        if (WIFEXITED(status))
+            return veil_error_set(err, 0, "container init exited with status %d before it was ready",
+                                  WEXITSTATUS(status));
+    }
+    return veil_error_set(err, 0, "container init exited before it was ready");
+}
+
 /* Drives init from GO to READY. */
 static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spawn_options *opts,
-                 pid_t pid, int sync_fd, int *pty_out, veil_error **err)
+                 pid_t *pidp, int *pidfdp, bool userns_by_clone, int sync_fd, int *pty_out,
+                 veil_error **err)
 {
-    bool in_userns = ns_new(plan, VEIL_NS_USER);
-    if (in_userns && veil_idmap_write(pid, plan, err) < 0)
+    pid_t pid = *pidp;
+    if (userns_by_clone && veil_idmap_write(pid, plan, err) < 0)
         return -1;
     if (set_rlimits(pid, plan->process, err) < 0)
         return -1;
@@ -202,7 +221,7 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
         int fd = -1;
         if (veil_sync_recv(sync_fd, &type, buf, VEIL_SYNC_MAX_PAYLOAD, &n, &fd) < 0) {
             if (errno == EPIPE)
-                return veil_error_set(err, 0, "container init exited before it was ready");
+                return init_died(pid, err);
             return veil_error_set(err, errno, "read from container init");
         }
         switch (type) {
@@ -225,6 +244,35 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
             else
                 close(fd);
             break;
+        case VEIL_SYNC_MOUNTS_REQ:
+            if (veil_idmap_mounts_send(plan, pid, sync_fd, err) < 0)
+                return -1;
+            break;
+        case VEIL_SYNC_USERNS:
+            /* init made its user namespace itself: its maps, now */
+            if (veil_idmap_write(pid, plan, err) < 0)
+                return -1;
+            if (veil_sync_send(sync_fd, VEIL_SYNC_USERNS_DONE, NULL, 0, -1) < 0)
+                return veil_error_set(err, errno, "resume container init");
+            break;
+        case VEIL_SYNC_INIT_PID: {
+            /* the first process made a pid namespace and forked the real init
+             * (our child too, by CLONE_PARENT); it exits now */
+            int32_t real;
+            if (n != sizeof(real))
+                return veil_error_set(err, EBADMSG, "bad init pid message");
+            memcpy(&real, buf, sizeof(real));
+            int pfd = (int)syscall(SYS_pidfd_open, (pid_t)real, 0);
+            if (pfd < 0)
+                return veil_error_set(err, errno, "open the container init %d", (int)real);
+            waitpid(pid, NULL, 0);
+            if (*pidfdp >= 0)
+                close(*pidfdp);
+            *pidfdp = pfd;
+            *pidp = pid = (pid_t)real;
+            veil_debug(ctx, "init is %d in its new pid namespace", (int)pid);
+            break;
+        }
         case VEIL_SYNC_READY:
             veil_debug(ctx, "init %d: ready, waiting for start", (int)pid);
             return 0;
@@ -249,11 +297,12 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     res->pid = -1;
     res->pidfd = -1;
     res->pty_master = -1;
+    if (veil_sysctl_check_netns(plan, err) < 0)
+        return -1;
     if (veil_ns_open_paths(plan, a.ns_fds, err) < 0)
         return -1;
     uint64_t clone_flags = 0;
-    if (choose_flags(plan, a.ns_fds, &clone_flags, &a.unshare_flags, err) < 0)
-        goto fail_fds;
+    choose_flags(plan, a.ns_fds, &clone_flags, &a.unshare_flags);
     a.in_userns = ns_new(plan, VEIL_NS_USER) || a.ns_fds[VEIL_NS_USER] >= 0;
     a.unshare_cgroupns = ns_new(plan, VEIL_NS_CGROUP);
     a.cgroup_path = opts->cgroup_path;
@@ -298,7 +347,8 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     if (opts->cgroup && cgfd < 0 && veil_cgroup_v2_fd(opts->cgroup) >= 0 &&
         veil_cgroup_add_pid(opts->cgroup, pid, err) < 0)
         goto fail_child;
-    if (drive(ctx, plan, opts, pid, sv[0], &res->pty_master, err) < 0)
+    bool userns_by_clone = (clone_flags & CLONE_NEWUSER) != 0;
+    if (drive(ctx, plan, opts, &pid, &pidfd, userns_by_clone, sv[0], &res->pty_master, err) < 0)
         goto fail_child;
     close(sv[0]);
     res->pid = pid;

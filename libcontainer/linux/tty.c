@@ -67,14 +67,29 @@ int veil_tty_setup(const veil_plan_process *p, int *master_out, veil_error **err
     _cleanup_close_ int master = -1, slave = -1;
     if (veil_tty_open(p, &master, &slave, err) < 0)
         return -1;
-    /* /dev/console: created O_EXCL|O_NOFOLLOW in the container root, then the
-     * peer bound over it by fd */
+    /* /dev/console: the file dev.c made (or the host's node when /dev is a
+     * bind), reached without any symlink, then the peer bound over it by fd */
     _cleanup_close_ int rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return veil_error_set(err, errno, "open /");
-    _cleanup_close_ int console = veil_mkfile_in_root(rootfd, "/dev/console", 0600, err);
-    if (console < 0)
+    veil_error *e = NULL;
+    _cleanup_close_ int console = veil_open_in_root_nosymlinks(rootfd, "/dev/console", O_PATH, &e);
+    if (console < 0 && e->errnum == ENOENT) {
+        veil_error_free(e);
+        e = NULL;
+        console = veil_mkfile_in_root(rootfd, "/dev/console", 0600, err);
+        if (console < 0)
+            return -1;
+    }
+    if (console < 0) {
+        if (e->errnum == ELOOP) {
+            veil_error_free(e);
+            return veil_error_set(err, 0, "/dev/console is a symlink; refusing to mount the pty "
+                                          "there");
+        }
+        *err = e;
         return -1;
+    }
     if (veil_bind_fd(slave, console, false, "the pty on /dev/console", err) < 0)
         return -1;
     if (veil_tty_attach(slave, err) < 0)

@@ -375,6 +375,36 @@ static int check_rootless_ids(const veil_plan *plan, const char *data, const cha
     return 0;
 }
 
+/* ---- /proc ----------------------------------------------------------------- */
+
+/* Files under /proc that may be mounted over (what lxcfs provides); anything
+ * else there would let a mount fake or hide what veil and LSMs write into
+ * /proc (CVE-2019-16884). */
+static const char *const proc_allowed[] = {
+    "/proc/cpuinfo",       "/proc/diskstats",    "/proc/loadavg",  "/proc/meminfo",
+    "/proc/net/dev",       "/proc/pressure/cpu", "/proc/pressure/io", "/proc/pressure/memory",
+    "/proc/slabinfo",      "/proc/stat",         "/proc/swaps",    "/proc/sys/kernel/ns_last_pid",
+    "/proc/uptime",
+};
+
+static int check_proc_dest(const veil_mount_step *m, const char *where, veil_error **err)
+{
+    const char *d = m->destination;
+    if (strncmp(d, "/proc", 5) != 0 || (d[5] != '\0' && d[5] != '/'))
+        return 0;
+    if (d[5] == '\0') {
+        /* a bind's source is checked to be a procfs when it is opened */
+        if (m->kind == VEIL_MOUNT_BIND || (m->kind == VEIL_MOUNT_FS && strcmp(m->type, "proc") == 0))
+            return 0;
+        return veil_plan_invalid(err, "%s: only a proc filesystem can be mounted on /proc, not %s",
+                                 where, m->type);
+    }
+    for (size_t i = 0; i < ARRAY_SIZE(proc_allowed); i++)
+        if (strcmp(d, proc_allowed[i]) == 0)
+            return 0;
+    return veil_plan_invalid(err, "%s: cannot be mounted because it is inside /proc", where);
+}
+
 /* ---- one mount -------------------------------------------------------------- */
 
 static int plan_mount(const veil_spec_mount *sm, size_t index, const veil_plan_options *opts,
@@ -421,13 +451,15 @@ static int plan_mount(const veil_spec_mount *sm, size_t index, const veil_plan_o
         m->source = veil_path_join(plan->bundle, sm->source);
         if (m->type == NULL || m->source == NULL)
             return veil_error_set(err, ENOMEM, "plan mounts");
-        /* the kernel ignores data on a bind mount; refuse it rather than
-         * silently drop it (as runc does) */
-        if (m->data)
-            return veil_plan_invalid(err,
-                                     "%s: bind mounts cannot have any filesystem-specific options "
-                                     "applied (\"%s\")",
-                                     where, m->data);
+        /* the kernel ignores data on a bind mount: drop it, and say so (runc
+         * 1.1 passes it on silently, newer runc refuses the config) */
+        if (m->data) {
+            if (veil_plan_warn(plan, "%s: filesystem options \"%s\" have no effect on a bind mount, ignored",
+                               where, m->data) < 0)
+                return veil_error_set(err, ENOMEM, "plan mounts");
+            free(m->data);
+            m->data = NULL;
+        }
     } else {
         if (type == NULL)
             return veil_plan_invalid(err, "%s: type is required for a non-bind mount", where);
@@ -444,6 +476,8 @@ static int plan_mount(const veil_spec_mount *sm, size_t index, const veil_plan_o
             return -1;
     }
 
+    if (check_proc_dest(m, where, err) < 0)
+        return -1;
     if (m->idmap && plan_idmap(sm, opts, plan, m, where, err) < 0)
         return -1;
     if (m->tmpcopyup && strcmp(m->type, "tmpfs") != 0 &&

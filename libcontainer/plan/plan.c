@@ -459,10 +459,14 @@ int veil_plan_build(const veil_spec *spec, const veil_plan_options *opts, veil_p
     if (spec->linux_ && spec->linux_->seccomp &&
         veil_plan_seccomp(spec->linux_->seccomp, &plan->seccomp, err) < 0)
         return -1;
-    /* called without resources too: the default device rules still apply */
+    /* linux.resources -> cgroup writes and device rules, for the host layout
+     * in opts (none: no cgroups); knobs the layout lacks become warnings */
     if (veil_plan_cgroup_resources(spec->linux_ ? spec->linux_->resources : NULL, opts,
                                    &plan->cgroup, err) < 0)
         return -1;
+    for (size_t i = 0; i < plan->cgroup.n_warnings; i++)
+        if (veil_plan_warn(plan, "%s", plan->cgroup.warnings[i]) < 0)
+            return oom(err, "");
 
     *out = steal_pointer(&plan);
     return 0;

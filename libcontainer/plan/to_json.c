@@ -394,8 +394,31 @@ static void w_cgroup(vj_writer *w, const veil_cgroup_plan *cg)
     for (size_t i = 0; i < cg->n_writes; i++) {
         vj_w_object_open(w);
         vj_w_kstr(w, "controller", veil_cgroup_ctrl_name(cg->writes[i].ctrl));
-        vj_w_kstr(w, "file", cg->writes[i].file);
-        vj_w_kstr(w, "value", cg->writes[i].value);
+        const veil_cgroup_write *cw = &cg->writes[i];
+        vj_w_kstr(w, "file", cw->file);
+        vj_w_kstr(w, "value", cw->value);
+        if (cw->alt_file) { /* written instead when `file` does not exist */
+            vj_w_kstr(w, "altFile", cw->alt_file);
+            vj_w_kstr(w, "altValue", cw->alt_value);
+        }
+        if (cw->flags) {
+            static const struct {
+                unsigned bit;
+                const char *name;
+            } flags[] = {
+                {VEIL_CGROUP_WRITE_IF_EXISTS, "ifExists"},
+                {VEIL_CGROUP_WRITE_RETRY, "retryAfterOthers"},
+                {VEIL_CGROUP_WRITE_CHECK_USAGE, "checkUsage"},
+                {VEIL_CGROUP_WRITE_VERIFY, "verify"},
+                {VEIL_CGROUP_WRITE_PARENTS, "createdParentsToo"},
+            };
+            vj_w_key(w, "flags");
+            vj_w_array_open(w);
+            for (size_t f = 0; f < sizeof(flags) / sizeof(flags[0]); f++)
+                if (cw->flags & flags[f].bit)
+                    vj_w_string(w, flags[f].name);
+            vj_w_array_close(w);
+        }
         vj_w_object_close(w);
     }
     vj_w_array_close(w);

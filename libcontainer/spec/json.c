@@ -19,7 +19,7 @@
 const vj_limits vj_default_limits = {
     .max_bytes = 32u << 20,
     .max_depth = 64,
-    .max_nodes = 4u << 20,
+    .max_nodes = 1u << 20,
 };
 
 /* ---- tree ---------------------------------------------------------------- */

@@ -2,7 +2,7 @@
 #pragma once
 /*
  * The state directory: <root>/<id>/ holds state.json (written atomically),
- * exec.fifo (present while the container is "created") and a copy of the
+ * exec.sock (present while the container is "created") and a copy of the
  * config.  The directory itself is the lock (flock), so concurrent commands
  * on one id are serialized.  Only this code knows the layout.
  */
@@ -13,7 +13,7 @@
 #include <veil/plan.h>
 
 #define VEIL_STATE_FILE "state.json"
-#define VEIL_EXEC_FIFO "exec.fifo"
+#define VEIL_EXEC_SOCK "exec.sock"
 #define VEIL_CONFIG_COPY "config.json"
 
 typedef struct veil_state_record {
@@ -27,8 +27,10 @@ typedef struct veil_state_record {
     unsigned long long pid_start_time; /* /proc/<pid>/stat field 22 */
     veil_kv_list annotations;
     char *cgroup;        /* veil_cgroup_serialize(), NULL when none */
+    char *resources;     /* linux.resources in effect (config + updates), JSON; NULL: none */
     bool pidns_private;  /* init has a pid namespace of its own */
     bool started;        /* `start` ran (or run) */
+    bool no_process;     /* config.json has no process: start must fail */
     bool no_new_keyring; /* create --no-new-keyring: exec joins no session keyring either */
     veil_plan_hook_list poststart, poststop;
 } veil_state_record;
@@ -59,6 +61,13 @@ veil_container_state *veil_state_public(const veil_state_record *rec, veil_statu
 
 /* The OCI state document for hooks and listeners (status given). */
 char *veil_state_hook_json(const veil_state_record *rec, veil_status status);
+
+/* sync.c: the create/start handshake (see there). */
+int veil_start_listen(int dirfd, veil_error **err);
+int veil_start_accept(int listen_fd, veil_error **err);
+void veil_start_report(int conn, const char *msg);
+bool veil_start_pending(int dirfd);
+int veil_start_trigger(int dirfd, const char *id, veil_error **err);
 
 /* Process identity: start time and state letter of pid, from /proc. */
 int veil_proc_stat(pid_t pid, unsigned long long *start_time, char *state);

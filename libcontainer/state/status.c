@@ -34,8 +34,7 @@ int veil_state_status(int dirfd, const veil_state_record *rec, veil_status *stat
         *status = VEIL_STATUS_STOPPED;
         return 0;
     }
-    struct stat st;
-    if (!rec->started && fstatat(dirfd, VEIL_EXEC_FIFO, &st, AT_SYMLINK_NOFOLLOW) == 0)
+    if (!rec->started && veil_start_pending(dirfd))
         *status = VEIL_STATUS_CREATED;
     else
         *status = VEIL_STATUS_RUNNING;

@@ -25,8 +25,9 @@ static int lock_dir(int fd, const char *id, veil_error **err)
 
 int veil_state_dir_create(const char *root, const char *id, int *dirfd, veil_error **err)
 {
-    if (mkdir(root, 0700) < 0 && errno != EEXIST)
-        return veil_error_set(err, errno, "create the state root %s", root);
+    /* the shim passes --root <dir>/<namespace> and expects its parents made */
+    if (veil_fs_mkdir_p(root, 0700, err) < 0)
+        return veil_error_prefix(err, "create the state root %s", root);
     _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
         return veil_error_set(err, errno, "open the state root %s", root);
@@ -138,8 +139,21 @@ int veil_state_write(int dirfd, const veil_state_record *rec, veil_error **err)
     vj_w_object_close(w);
     if (rec->cgroup)
         vj_w_kstr(w, "cgroup", rec->cgroup);
+    if (rec->resources) {
+        /* kept as an object, readable like config.json's */
+        vj_node *res = vj_parse(rec->resources, strlen(rec->resources), NULL, NULL);
+        if (res == NULL) {
+            vj_writer_free(w);
+            return veil_error_set(err, EINVAL, "write state: the resources are not valid JSON");
+        }
+        vj_w_key(w, "resources");
+        vj_w_node(w, res);
+        vj_free(res);
+    }
     vj_w_kbool(w, "pidnsPrivate", rec->pidns_private);
     vj_w_kbool(w, "started", rec->started);
+    if (rec->no_process)
+        vj_w_kbool(w, "noProcess", true);
     if (rec->no_new_keyring)
         vj_w_kbool(w, "noNewKeyring", true);
     write_hooks(w, "poststart", &rec->poststart);
@@ -178,6 +192,26 @@ char *veil_state_load_config(int dirfd, size_t *len, veil_error **err)
 static char *dup_str(const vj_node *n)
 {
     return n && n->type == VJ_STRING ? strdup(n->u.string.ptr) : NULL;
+}
+
+/* An object member as compact JSON text. */
+static char *node_text(const vj_node *n)
+{
+    if (n == NULL || n->type != VJ_OBJECT)
+        return NULL;
+    vj_writer *w = vj_writer_new(false);
+    if (w == NULL)
+        return NULL;
+    vj_w_node(w, n);
+    const char *buf;
+    size_t len;
+    char *out = NULL;
+    if (vj_writer_result(w, &buf, &len) && (out = malloc(len + 1)) != NULL) {
+        memcpy(out, buf, len);
+        out[len] = '\0';
+    }
+    vj_writer_free(w);
+    return out;
 }
 
 static char **dup_strv(const vj_node *n)
@@ -236,6 +270,7 @@ int veil_state_read(int dirfd, veil_state_record **out, veil_error **err)
     rec->created = dup_str(vj_get(doc, "created"));
     rec->owner = dup_str(vj_get(doc, "owner"));
     rec->cgroup = dup_str(vj_get(doc, "cgroup"));
+    rec->resources = node_text(vj_get(doc, "resources"));
     int64_t pid = 0;
     vj_number_i64(vj_get(doc, "pid"), &pid);
     rec->pid = (pid_t)pid;
@@ -246,6 +281,8 @@ int veil_state_read(int dirfd, veil_state_record **out, veil_error **err)
     rec->pidns_private = b && b->type == VJ_BOOL && b->u.boolean;
     b = vj_get(doc, "started");
     rec->started = b && b->type == VJ_BOOL && b->u.boolean;
+    b = vj_get(doc, "noProcess");
+    rec->no_process = b && b->type == VJ_BOOL && b->u.boolean;
     b = vj_get(doc, "noNewKeyring");
     rec->no_new_keyring = b && b->type == VJ_BOOL && b->u.boolean;
     const vj_node *ann = vj_get(doc, "annotations");
@@ -296,6 +333,7 @@ void veil_state_record_free(veil_state_record *rec)
     free(rec->created);
     free(rec->owner);
     free(rec->cgroup);
+    free(rec->resources);
     for (size_t i = 0; i < rec->annotations.n; i++) {
         free(rec->annotations.items[i].key);
         free(rec->annotations.items[i].value);

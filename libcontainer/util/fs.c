@@ -190,3 +190,28 @@ int veil_fs_remove_contents(int dirfd, veil_error **err)
     closedir(d);
     return r;
 }
+
+int veil_fs_mkdir_p(const char *path, mode_t mode, veil_error **err)
+{
+    _cleanup_free_ char *p = strdup(path);
+    if (p == NULL)
+        return veil_error_set(err, ENOMEM, "mkdir %s", path);
+    /* create each missing component from the top, like mkdir -p */
+    for (char *s = p + 1;; s++) {
+        if (*s != '/' && *s != '\0')
+            continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+            return veil_error_set(err, errno, "mkdir %s", p);
+        *s = c;
+        if (c == '\0')
+            break;
+    }
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return veil_error_set(err, errno, "stat %s", path);
+    if (!S_ISDIR(st.st_mode))
+        return veil_error_set(err, ENOTDIR, "mkdir %s", path);
+    return 0;
+}

@@ -16,6 +16,8 @@ int veil_fs_write_at(int dirfd, const char *name, const char *buf, size_t len, v
 char *veil_fs_read_at(int dirfd, const char *name, size_t max, size_t *len, veil_error **err);
 /* Removes everything below dirfd (not following symlinks, not crossing mounts). */
 int veil_fs_remove_contents(int dirfd, veil_error **err);
+/* mkdir -p: creates the missing directories of path with mode (existing ones are kept). */
+int veil_fs_mkdir_p(const char *path, mode_t mode, veil_error **err);
 /* Closes every fd from `from` up except those in keep[] (any order; -1
  * entries and entries below `from` are ignored).  keep[] is sorted. */
 void veil_close_fds_except(unsigned from, int *keep, size_t n);

@@ -11,6 +11,7 @@
  *   kill STATE SIGNAL | update STATE RES.json | destroy STATE | stats STATE
  *   run STATE CMD...               runs CMD inside the cgroup (clone3 into it on v2)
  *   bpf STATE                      device programs attached to the unified directory
+ *   marker DIR                     controllers veil marked as switched on by it in DIR
  *
  * RES.json is shaped like linux.resources of config.json.
  */
@@ -24,6 +25,7 @@
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "cgroup/internal.h"
@@ -366,6 +368,13 @@ static int dispatch(int argc, char **argv)
     }
     if (argc < 3)
         return usage();
+    if (strcmp(cmd, "marker") == 0) {
+        char buf[256];
+        ssize_t n = getxattr(argv[2], "trusted.veil.controllers", buf, sizeof(buf) - 1);
+        if (n >= 0)
+            printf("%.*s\n", (int)n, buf);
+        return n >= 0 || errno == ENODATA ? 0 : 1;
+    }
     veil_cgroup *cg = opened = open_state(argv[2]);
     int r = 0;
     if (strcmp(cmd, "add") == 0 && argc == 4) {

@@ -71,6 +71,12 @@ veil_fails "--additional-gids x is refused" 'invalid --additional-gids "x"' exec
 run_veil exec -e FOO=bar -e PATH=/bin:/usr/bin "$cid" sh -c 'echo "$FOO $PATH $TERM"; env | grep -c "^PATH="'
 is "$out" "bar /bin:/usr/bin xterm
 1" "-e adds a variable and replaces the config's (PATH), the rest stays (TERM)"
+run_veil exec "$cid" sh -c 'echo $HOME'
+is "$out" /root "HOME from the container's /etc/passwd, as for init (runc)"
+run_veil exec -u 65534 "$cid" sh -c 'echo $HOME'
+is "$out" / "...for the user the process runs as"
+run_veil exec -e HOME=/srv "$cid" sh -c 'echo $HOME'
+is "$out" /srv "...unless it is set"
 run_veil exec --cwd /tmp "$cid" pwd
 is "$out" /tmp "--cwd"
 run_veil exec "$cid" pwd

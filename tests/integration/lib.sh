@@ -18,10 +18,11 @@ set -u
 
 VEIL=${VEIL:?set VEIL to the veil binary}
 T=$(mktemp -d /tmp/veil-itest.XXXXXX)
+chmod 755 "$T" # a container root in a user namespace must reach its bundle
 ROOT=$T/root
 TESTNAME=$(basename "$0" .sh)
-n=0
-failed=0
+TAP_N=0
+TAP_FAILED=0
 out="" err="" rc=0
 
 if [ "$(id -u)" != 0 ]; then
@@ -38,12 +39,11 @@ if [ -z "$BUSYBOX" ]; then
 	exit 1
 fi
 
-mounts_before=$(wc -l </proc/self/mountinfo)
 
 # ---- TAP ---------------------------------------------------------------------------
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
+pass() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
 fail() {
-	n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"
+	TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $1"
 	shift; local l; for l in "$@"; do printf '#   %s\n' "$l"; done
 }
 is() { # got want description
@@ -172,15 +172,16 @@ done_testing() {
 	local procs
 	procs=$(pgrep -f "$ID_PREFIX" 2>/dev/null | grep -v "^$$\$" || true)
 	is "$procs" "" "no process of the tests left"
-	# mounts in the host namespace
+	# mounts in the host namespace: nothing below this test's directory (other
+	# work on the host may mount and unmount meanwhile, so count only ours)
 	local m
-	m=$(wc -l </proc/self/mountinfo)
-	is "$m" "$mounts_before" "no mount left in the host mount namespace"
+	m=$(awk -v t="$T" 'index($5, t) == 1' /proc/self/mountinfo)
+	is "$m" "" "no mount left in the host mount namespace"
 	local cg
 	cg=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$ID_PREFIX*" 2>/dev/null)
 	is "$cg" "" "no cgroup left"
-	echo "1..$n"
+	echo "1..$TAP_N"
 	rm -rf "$T"
-	[ "$failed" = 0 ]
+	[ "$TAP_FAILED" = 0 ]
 	exit $?
 }

@@ -27,8 +27,20 @@ int main(int argc, char **argv)
     }
     int ls = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     struct sockaddr_un sa = {.sun_family = AF_UNIX};
-    snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);
-    unlink(argv[1]);
+    /* paths longer than sun_path: bind relative to the socket's directory */
+    char *slash = strrchr(argv[1], '/');
+    if (slash && slash != argv[1]) {
+        *slash = '\0';
+        if (chdir(argv[1]) < 0) {
+            perror(argv[1]);
+            return 1;
+        }
+        *slash = '/';
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", slash + 1);
+    } else {
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", argv[1]);
+    }
+    unlink(sa.sun_path);
     if (ls < 0 || bind(ls, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(ls, 1) < 0) {
         perror("listen");
         return 1;
@@ -69,7 +81,7 @@ int main(int argc, char **argv)
     }
     close(c);
     close(ls);
-    unlink(argv[1]);
+    unlink(sa.sun_path);
     if (argc > 3)
         if (write(master, argv[3], strlen(argv[3])) < 0)
             perror("write input");

@@ -343,6 +343,129 @@ START_TEST(test_help)
 }
 END_TEST
 
+/* ---- global flags -------------------------------------------------------------------- */
+
+static int globals(char **argv, cli_globals *g, char **msg)
+{
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    memset(g, 0, sizeof(*g));
+    veil_error *err = NULL;
+    int r = cli_parse_globals(argc, argv, g, &err);
+    *msg = err ? strdup(err->msg) : NULL;
+    veil_error_free(err);
+    return r;
+}
+
+START_TEST(test_globals_containerd_shim)
+{
+    /* exactly what containerd's runc shim runs (go-runc: global flags first) */
+    cli_globals g;
+    char *msg;
+    char **argv = ARGV("veil", "--root", "/run/containerd/runc/k8s.io", "--log",
+                       "/b/log.json", "--log-format", "json", "--systemd-cgroup", "create",
+                       "--bundle", "/b", "--pid-file", "/b/init.pid", "c1");
+    ck_assert_int_eq(globals(argv, &g, &msg), 8);
+    ck_assert_str_eq(argv[8], "create");
+    ck_assert_str_eq(g.root, "/run/containerd/runc/k8s.io");
+    ck_assert_str_eq(g.log_path, "/b/log.json");
+    ck_assert_str_eq(g.log_format, "json");
+    ck_assert(g.systemd_cgroup && !g.debug && !g.no_cgroups && !g.version);
+    /* containerd 1.6 with CriuPath set */
+    argv = ARGV("veil", "--root", "/r", "--criu", "/usr/sbin/criu", "delete", "--force", "c1");
+    ck_assert_int_eq(globals(argv, &g, &msg), 5);
+    ck_assert_str_eq(g.root, "/r");
+    /* features (containerd 2.x): no global flags at all */
+    ck_assert_int_eq(globals(ARGV("veil", "features"), &g, &msg), 1);
+    ck_assert_ptr_null(g.root);
+    ck_assert_ptr_null(msg);
+}
+END_TEST
+
+START_TEST(test_globals_conmon)
+{
+    /* podman's runtime args through conmon, "=" form, then cgroups disabled */
+    cli_globals g;
+    char *msg;
+    char **argv = ARGV("veil", "--log-format=json", "--log", "/u/oci-log", "--cgroup-manager",
+                       "disabled", "create", "--bundle", "/u", "c1");
+    ck_assert_int_eq(globals(argv, &g, &msg), 6);
+    ck_assert_str_eq(g.log_format, "json");
+    ck_assert_str_eq(g.log_path, "/u/oci-log");
+    ck_assert(g.no_cgroups && !g.systemd_cgroup);
+    ck_assert_int_eq(globals(ARGV("veil", "--cgroup-manager=systemd", "state", "c1"), &g, &msg),
+                     2);
+    ck_assert(g.systemd_cgroup && !g.no_cgroups);
+    ck_assert_int_eq(globals(ARGV("veil", "--cgroup-manager", "cgroupfs", "state", "c1"), &g, &msg),
+                     3);
+    ck_assert(!g.systemd_cgroup && !g.no_cgroups);
+}
+END_TEST
+
+START_TEST(test_globals_forms)
+{
+    cli_globals g;
+    char *msg;
+    /* single-dash long flags, = and separate values, bools with values */
+    char **argv = ARGV("veil", "-root=/r", "-log", "/l", "-debug", "--systemd-cgroup=false",
+                       "--log-level", "debug", "-rootless", "true", "kill", "c1", "9");
+    ck_assert_int_eq(globals(argv, &g, &msg), 10);
+    ck_assert_str_eq(g.root, "/r");
+    ck_assert_str_eq(g.log_path, "/l");
+    ck_assert(g.debug && !g.systemd_cgroup && g.rootless);
+    ck_assert_int_eq(globals(ARGV("veil", "--debug=false", "--rootless=false", "list"), &g, &msg),
+                     3);
+    ck_assert(!g.debug && !g.rootless);
+    ck_assert_int_eq(globals(ARGV("veil", "--log-level=warning", "list"), &g, &msg), 2);
+    ck_assert(!g.debug);
+    /* "--log" is not a prefix match of "--log-format" and the other way round */
+    ck_assert_int_eq(globals(ARGV("veil", "--log-format", "text", "--log=/x", "list"), &g, &msg),
+                     4);
+    ck_assert_str_eq(g.log_format, "text");
+    ck_assert_str_eq(g.log_path, "/x");
+    /* the subcommand's own flags are not looked at */
+    ck_assert_int_eq(globals(ARGV("veil", "run", "--bogus", "c1"), &g, &msg), 1);
+    ck_assert_ptr_null(msg);
+    /* no subcommand */
+    ck_assert_int_eq(globals(ARGV("veil", "--root", "/r"), &g, &msg), 3);
+}
+END_TEST
+
+START_TEST(test_globals_version_help_errors)
+{
+    cli_globals g;
+    char *msg;
+    static const char *const versions[] = {"-v", "--version", "-version"};
+    for (size_t i = 0; i < 3; i++) {
+        ck_assert_int_eq(globals(ARGV("veil", "--root", "/r", (char *)versions[i], "--bogus"), &g,
+                                 &msg),
+                         3);
+        ck_assert(g.version);
+    }
+    ck_assert_int_eq(globals(ARGV("veil", "-h"), &g, &msg), 1);
+    ck_assert(g.help);
+
+    ck_assert_int_eq(globals(ARGV("veil", "--bogus=1", "list"), &g, &msg), -1);
+    ck_assert_str_eq(msg, "flag provided but not defined: -bogus");
+    free(msg);
+    ck_assert_int_eq(globals(ARGV("veil", "-x", "list"), &g, &msg), -1);
+    ck_assert_str_eq(msg, "flag provided but not defined: -x");
+    free(msg);
+    ck_assert_int_eq(globals(ARGV("veil", "--root"), &g, &msg), -1);
+    ck_assert_str_eq(msg, "flag needs an argument: --root");
+    free(msg);
+    ck_assert_int_eq(globals(ARGV("veil", "--cgroup-manager", "cgroupv1", "list"), &g, &msg), -1);
+    ck_assert_msg(strstr(msg, "unknown cgroup manager \"cgroupv1\""), "%s", msg);
+    free(msg);
+    ck_assert_int_eq(globals(ARGV("veil", "--debug=maybe", "list"), &g, &msg), -1);
+    ck_assert_str_eq(msg, "invalid boolean value \"maybe\" for flag --debug=maybe");
+    free(msg);
+    ck_assert_int_eq(globals(ARGV("veil", "--rootless", "perhaps", "list"), &g, &msg), -1);
+    free(msg);
+}
+END_TEST
+
 static Suite *args_suite(void)
 {
     Suite *s = suite_create("args");
@@ -356,6 +479,10 @@ static Suite *args_suite(void)
     tcase_add_test(t, test_ignored_runc_flags);
     tcase_add_test(t, test_tribool);
     tcase_add_test(t, test_help);
+    tcase_add_test(t, test_globals_containerd_shim);
+    tcase_add_test(t, test_globals_conmon);
+    tcase_add_test(t, test_globals_forms);
+    tcase_add_test(t, test_globals_version_help_errors);
     suite_add_tcase(s, t);
     return s;
 }

@@ -8,6 +8,7 @@
 
 #include "plan/cgroup_internal.h"
 #include "plan/internal.h"
+#include "plan_fixture.h"
 
 /* expectation tables leave the alternative file out where there is none */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -737,6 +738,46 @@ START_TEST(rule_string)
 }
 END_TEST
 
+/* veil_plan_build runs the translation, passes the warnings on, and
+ * `veil plan` shows the writes with their flags and alternatives. */
+START_TEST(through_the_plan_builder)
+{
+    fixture f;
+    fixture_init(&f);
+    veil_spec_memory m = {.limit = SET(64 * MiB), .swappiness = SET(10)};
+    veil_spec_blockio io = {.weight = SET(500)};
+    veil_spec_resources res = {.memory = &m, .block_io = &io};
+    f.lx.resources = &res;
+    f.opts = (veil_plan_options){.id = "ctr1", .bundle = "/srv/bundle"};
+    veil_plan_options host = v2();
+    f.opts.cgroup_layout = host.cgroup_layout;
+    f.opts.v2_controllers = host.v2_controllers;
+    veil_plan *p = build_ok(&f);
+    ck_assert_uint_eq(p->cgroup.n_writes, 2);
+    ck_assert_str_eq(p->cgroup.writes[0].file, "memory.max");
+    ck_assert_uint_eq(p->cgroup.n_device_rules, 12);
+    ck_assert(has_warning(p, "swappiness is ignored"));
+    veil_error *e = NULL;
+    char *json = veil_plan_to_json(p, false, &e);
+    ck_assert_ptr_nonnull(json);
+    ck_assert_ptr_nonnull(strstr(json, "\"file\":\"io.bfq.weight\",\"value\":\"500\","
+                                       "\"altFile\":\"io.weight\",\"altValue\":\"4950\""));
+    free(json);
+    veil_plan_free(p);
+
+    /* cgroups disabled: nothing to write */
+    f.opts.cgroup_layout = VEIL_CGROUP_NONE;
+    p = build_ok(&f);
+    ck_assert_uint_eq(p->cgroup.n_writes, 0);
+    veil_plan_free(p);
+    /* an impossible setting fails the plan, naming the field */
+    veil_spec_network net = {.class_id = SET(1)};
+    res.network = &net;
+    f.opts.cgroup_layout = VEIL_CGROUP_V2;
+    ck_assert_err_contains(&f, "linux.resources.network.classID");
+}
+END_TEST
+
 static Suite *suite(void)
 {
     Suite *s = suite_create("cgroup_plan");
@@ -766,6 +807,7 @@ static Suite *suite(void)
     tcase_add_test(t, layout_none_and_empty);
     tcase_add_test(t, order_across_controllers);
     tcase_add_test(t, rule_string);
+    tcase_add_test(t, through_the_plan_builder);
     suite_add_tcase(s, t);
     return s;
 }

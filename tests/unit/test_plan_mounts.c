@@ -229,7 +229,13 @@ START_TEST(test_bind_mounts)
                             .options = STRV("rbind", "mode=755")};
     f.spec.mounts = &data;
     f.spec.n_mounts = 1;
-    ck_assert_err_contains(&f, "mounts[0] (/d): bind mounts cannot have any filesystem-specific");
+    p = build_ok(&f);
+    ck_assert_ptr_null(p->mounts[0].data); /* dropped: the kernel ignores it */
+    bool warned = false;
+    for (size_t i = 0; i < p->n_warnings; i++)
+        warned |= strstr(p->warnings[i], "mounts[0] (/d): filesystem options \"mode=755\"") != NULL;
+    ck_assert(warned);
+    veil_plan_free(p);
     veil_spec_mount nosrc = {.destination = "/d", .type = "bind"};
     f.spec.mounts = &nosrc;
     ck_assert_err_contains(&f, "mounts[0] (/d): a bind mount needs a source");
@@ -351,6 +357,53 @@ START_TEST(test_tmpcopyup_only_tmpfs)
 }
 END_TEST
 
+/* Only proc on /proc (or a bind, whose source the applier checks), and
+ * inside /proc only the allow-listed files (CVE-2019-16884). */
+START_TEST(test_proc_destinations)
+{
+    static const struct {
+        const char *dest, *type, *source;
+        const char *err; /* NULL: accepted */
+    } cases[] = {
+        {"/proc", "proc", "proc", NULL},
+        {"/proc", "bind", "/proc", NULL},
+        {"/proc", "tmpfs", "tmpfs", "only a proc filesystem can be mounted on /proc, not tmpfs"},
+        {"/proc/", "sysfs", "sysfs", "only a proc filesystem can be mounted on /proc, not sysfs"},
+        {"/proc", "overlay", "overlay", "only a proc filesystem can be mounted on /proc"},
+        {"/proc/cpuinfo", "bind", "/var/lib/lxcfs/proc/cpuinfo", NULL},
+        {"/proc/meminfo", "bind", "/x", NULL},
+        {"/proc/sys/kernel/ns_last_pid", "bind", "/x", NULL},
+        {"/proc/sys", "bind", "/x", "cannot be mounted because it is inside /proc"},
+        {"/proc/self/attr", "tmpfs", "tmpfs", "cannot be mounted because it is inside /proc"},
+        {"/proc/../proc/1/attr/exec", "bind", "/x", "cannot be mounted because it is inside /proc"},
+        {"/proc/cpuinfo/x", "bind", "/x", "cannot be mounted because it is inside /proc"},
+        {"/procfs", "tmpfs", "tmpfs", NULL},
+        {"/process/x", "tmpfs", "tmpfs", NULL},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        fixture f;
+        fixture_init(&f);
+        veil_spec_mount m = {.destination = (char *)cases[i].dest, .type = (char *)cases[i].type,
+                             .source = (char *)cases[i].source,
+                             .options = strcmp(cases[i].type, "bind") == 0 ? STRV("bind")
+                                        : strcmp(cases[i].type, "overlay") == 0
+                                            ? STRV("lowerdir=/l")
+                                            : STRV("nosuid")};
+        f.spec.mounts = &m;
+        f.spec.n_mounts = 1;
+        if (cases[i].err == NULL) {
+            veil_plan_free(build_ok(&f));
+        } else {
+            char *e = build_err(&f);
+            ck_assert_msg(strstr(e, cases[i].err) != NULL, "%s: got \"%s\"", cases[i].dest, e);
+            ck_assert_msg(strstr(e, "mounts[0]") != NULL, "%s: names the mount: %s",
+                          cases[i].dest, e);
+            free(e);
+        }
+    }
+}
+END_TEST
+
 START_TEST(test_rootless_mount_ids)
 {
     fixture f;
@@ -467,6 +520,7 @@ static Suite *plan_mounts_suite(void)
     tcase_add_test(t, test_idmap_mounts);
     tcase_add_test(t, test_tmpcopyup_only_tmpfs);
     tcase_add_test(t, test_rootless_mount_ids);
+    tcase_add_test(t, test_proc_destinations);
     suite_add_tcase(s, t);
 
     t = tcase_create("devices");

@@ -141,6 +141,62 @@ char *veil_container_state_to_json(const veil_container_state *s, bool pretty, v
 /* Parses a signal name ("KILL", "SIGKILL") or number. */
 int veil_parse_signal(const char *s, int *sig, veil_error **err);
 
+/* ---- through the container's cgroup: pause, resume, update, ps, events ---- */
+
+/* Freezes every process of a created or running container ("container not
+ * running" otherwise); its status is "paused" until resumed. */
+int veil_container_pause(const veil_context *ctx, const char *id, veil_error **err);
+/* Thaws a paused container ("container not paused" otherwise). */
+int veil_container_resume(const veil_context *ctx, const char *id, veil_error **err);
+
+typedef struct veil_update_options {
+    /* A linux.resources JSON document (`update --resources`).  When set,
+     * the flags below are ignored, as runc ignores them. */
+    const char *resources_json;
+    size_t resources_len;
+    /* runc's update flags as typed (NULL: not given), with runc's syntax:
+     * memory sizes take units ("256m") or -1. */
+    const char *blkio_weight, *cpu_period, *cpu_quota, *cpu_burst, *cpu_share, *cpu_rt_period,
+        *cpu_rt_runtime, *cpuset_cpus, *cpuset_mems, *cpu_idle, *memory, *memory_reservation,
+        *memory_swap, *kernel_memory, *kernel_memory_tcp, *pids_limit;
+    /* Intel RDT schemas (refused: veil does not manage resctrl). */
+    const char *l3_cache_schema, *mem_bw_schema;
+} veil_update_options;
+
+/* Applies new limits to a container that has not stopped: writes only the
+ * values given (plus the ones a kernel file takes with them, e.g. the
+ * period with a quota, from the values in effect), then records the result
+ * in the container state ("resources"), config.json's linux.resources
+ * merged with every update. */
+int veil_container_update(const veil_context *ctx, const char *id, const veil_update_options *o,
+                          veil_error **err);
+
+/* Host pids of every process in the container's cgroup, ascending. */
+int veil_container_pids(const veil_context *ctx, const char *id, pid_t **pids, size_t *n,
+                        veil_error **err);
+/* Keeps the header line of ps(1) output and the lines whose PID column is
+ * one of pids. */
+int veil_ps_filter(const char *ps_output, const pid_t *pids, size_t n, char **out,
+                   veil_error **err);
+/* Runs `ps ARGS` (ps_args NULL-terminated; none: -ef) and filters it. */
+int veil_ps_table(const char *const *ps_args, const pid_t *pids, size_t n, char **out,
+                  veil_error **err);
+
+/* `veil events`: runc's event stream, one JSON object per event:
+ * {"type":"stats","id":ID,"data":{cpu, cpuset, memory, pids, blkio,
+ * hugetlb, intel_rdt, network_interfaces}} and {"type":"oom","id":ID}. */
+typedef struct veil_events veil_events;
+/* Fails with "container with id X is not running" for a stopped container. */
+int veil_events_open(const veil_context *ctx, const char *id, veil_events **out,
+                     veil_error **err);
+/* The statistics now, as a stats event. */
+char *veil_events_stats(veil_events *ev, veil_error **err);
+/* Waits for the next event: an OOM kill in the container, or statistics
+ * every interval_ns.  Returns 1 with *json set, 0 once the container has
+ * stopped (no process left), -1 on error. */
+int veil_events_next(veil_events *ev, uint64_t interval_ns, char **json, veil_error **err);
+void veil_events_free(veil_events *ev);
+
 #ifdef __cplusplus
 }
 #endif

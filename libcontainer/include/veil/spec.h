@@ -353,6 +353,14 @@ veil_spec *veil_spec_load_raw(const char *path, char **raw, size_t *raw_len, vei
 /* Parses `linux.resources`-shaped JSON (for `veil update --resources`). */
 veil_spec_resources *veil_spec_parse_resources(const char *buf, size_t len, const char *name,
                                                veil_error **err);
+/* linux.resources as compact JSON that veil_spec_parse_resources reads
+ * back.  With `over`, `base` updated by it the way `veil update` merges:
+ * each value `over` has replaces base's; per-device, per-page-size,
+ * per-interface and per-key entries replace base's entry for the same
+ * device, size, interface or key and add to the others; device rules stay
+ * base's.  Either may be NULL. */
+char *veil_spec_resources_to_json(const veil_spec_resources *base,
+                                  const veil_spec_resources *over, veil_error **err);
 /* Parses a `process` object (for `veil exec --process`). */
 veil_spec_process *veil_spec_parse_process(const char *buf, size_t len, const char *name,
                                            veil_error **err);
