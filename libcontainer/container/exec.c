@@ -130,6 +130,7 @@ static int load_plan(const veil_context *ctx, int dirfd, const veil_state_record
         return -1;
     for (size_t i = 0; i < (*plan)->n_warnings; i++)
         veil_log(ctx, VEIL_LOG_WARNING, "%s", (*plan)->warnings[i]);
+    veil_clamp_caps(ctx, *plan);
     return 0;
 }
 

@@ -102,6 +102,11 @@ is "$(echo "$out" | field CapPrm)" 0000000020200421 "--cap adds to the permitted
 is "$(echo "$out" | field CapBnd)" 0000000020200421 "--cap adds to the bounding set"
 is "$(echo "$out" | field CapInh)" 0000000000000000 "--cap never makes a capability inheritable"
 is "$(echo "$out" | field CapAmb)" 0000000000000000 "--cap raises no ambient capability"
+# a capability veil itself lacks is dropped with a warning, as at create
+out=$(capsh --drop=cap_sys_module -- -c "$VEIL --root $ROOT exec --cap CAP_SYS_MODULE $cid cat /proc/self/status" 2>"$T/clamp.err")
+ok $? "exec --cap of a capability veil lacks still runs the process" "$(cat "$T/clamp.err")"
+has "$(cat "$T/clamp.err")" "CAP_SYS_MODULE is not available to veil" "...with a warning"
+is "$(echo "$out" | field CapEff)" 0000000020000420 "...without that capability"
 run_veil exec --no-new-privs=false "$cid" cat /proc/self/status
 is "$(echo "$out" | field NoNewPrivs)" 0 "--no-new-privs=false"
 run_veil exec --user 1000 "$cid" cat /proc/self/status
