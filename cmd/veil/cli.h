@@ -102,6 +102,7 @@ typedef struct cli_command_entry {
     const char *name;
     cli_command_fn run;
     const char *summary;
+    bool starts_processes; /* runs veil's image in a container: veil_exe_guard first */
 } cli_command_entry;
 
 /* One function per command, each in its own file: <name>.c.  They return

@@ -21,6 +21,10 @@
  *     linux/rootfs.c (flags, propagation, recursive attributes, tmpcopyup,
  *     idmap); anything else is filesystem data.
  *   - netDevices: linux/net.c (netlink).
+ *   - exec: linux/exec.c gives exec'd processes the same seccomp profile,
+ *     capabilities, AppArmor/SELinux labels and rlimits as init (the
+ *     structure has no field of its own for exec; execCPUAffinity, which
+ *     only exec uses, is parsed by the plan and applied there).
  */
 #include <seccomp.h>
 #include <stdio.h>

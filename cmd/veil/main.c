@@ -6,27 +6,29 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <veil/container.h>
+
 #include "cli.h"
 #include "veil_version.h"
 
 static const cli_command_entry commands[] = {
-    {"create", cmd_create, "create a container"},
-    {"delete", cmd_delete, "delete any resources held by the container"},
-    {"events", cmd_events, "display container events and resource usage statistics"},
-    {"exec", cmd_exec, "execute a new process inside the container"},
-    {"features", cmd_features, "show the enabled features"},
-    {"kill", cmd_kill, "send a signal to the container's init process"},
-    {"list", cmd_list, "list the containers started by veil with the given root"},
-    {"pause", cmd_pause, "suspend all processes inside the container"},
-    {"plan", cmd_plan, "print the plan veil would follow for a bundle, as JSON"},
-    {"ps", cmd_ps, "display the processes running inside a container"},
-    {"resume", cmd_resume, "resume all processes that have been previously paused"},
-    {"run", cmd_run, "create and run a container"},
-    {"spec", cmd_spec, "create a new specification file"},
-    {"start", cmd_start, "execute the user-defined process in a created container"},
-    {"state", cmd_state, "output the state of a container"},
-    {"update", cmd_update, "update container resource constraints"},
-    {NULL, NULL, NULL},
+    {"create", cmd_create, "create a container", true},
+    {"delete", cmd_delete, "delete any resources held by the container", false},
+    {"events", cmd_events, "display container events and resource usage statistics", false},
+    {"exec", cmd_exec, "execute a new process inside the container", true},
+    {"features", cmd_features, "show the enabled features", false},
+    {"kill", cmd_kill, "send a signal to the container's init process", false},
+    {"list", cmd_list, "list the containers started by veil with the given root", false},
+    {"pause", cmd_pause, "suspend all processes inside the container", false},
+    {"plan", cmd_plan, "print the plan veil would follow for a bundle, as JSON", false},
+    {"ps", cmd_ps, "display the processes running inside a container", false},
+    {"resume", cmd_resume, "resume all processes that have been previously paused", false},
+    {"run", cmd_run, "create and run a container", true},
+    {"spec", cmd_spec, "create a new specification file", false},
+    {"start", cmd_start, "execute the user-defined process in a created container", false},
+    {"state", cmd_state, "output the state of a container", false},
+    {"update", cmd_update, "update container resource constraints", false},
+    {NULL, NULL, NULL, false},
 };
 
 void cli_print_version(void)
@@ -113,7 +115,10 @@ int main(int argc, char **argv)
         const cli_command_entry *e = commands;
         while (e->name && strcmp(e->name, argv[i]) != 0)
             e++;
-        if (e->name) {
+        if (e->name && e->starts_processes && veil_exe_guard(argv, &err) < 0) {
+            cli_report_error(&c, err);
+            veil_error_free(err);
+        } else if (e->name) {
             rc = e->run(&c, argc - i, argv + i);
         } else {
             veil_error_set(&err, 0, "unknown command \"%s\" (see veil --help)", argv[i]);

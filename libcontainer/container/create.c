@@ -207,9 +207,7 @@ static veil_state_record *new_record(const veil_plan *plan, const char *bundle)
     return rec;
 }
 
-/* Capabilities veil itself lacks cannot be granted: the spec says not to
- * fail for them, so drop them from every set with a warning. */
-static void clamp_caps(const veil_context *ctx, veil_plan *plan)
+void veil_clamp_caps(const veil_context *ctx, veil_plan *plan)
 {
     if (plan->process == NULL)
         return;
@@ -267,7 +265,7 @@ static int load_plan(const veil_context *ctx, const veil_create_options *opts, c
         return -1;
     for (size_t i = 0; i < (*plan)->n_warnings; i++)
         veil_log(ctx, VEIL_LOG_WARNING, "%s", (*plan)->warnings[i]);
-    clamp_caps(ctx, *plan);
+    veil_clamp_caps(ctx, *plan);
     return 0;
 }
 

@@ -130,6 +130,7 @@ static int load_plan(const veil_context *ctx, int dirfd, const veil_state_record
         return -1;
     for (size_t i = 0; i < (*plan)->n_warnings; i++)
         veil_log(ctx, VEIL_LOG_WARNING, "%s", (*plan)->warnings[i]);
+    veil_clamp_caps(ctx, *plan);
     return 0;
 }
 
@@ -244,6 +245,7 @@ int veil_container_exec(const veil_context *ctx, const veil_exec_options *o, int
         .console_fd = j.console_fd,
         .keep_pty = !o->detach && !o->console_socket,
     };
+    j.listener_fd = -1; /* veil_exec_spawn's now */
     veil_exec_spawn_result res;
     int r = veil_exec_spawn(ctx, j.plan, &so, &res, err);
     exec_job_close(&j);

@@ -72,6 +72,11 @@ char *veil_oom_event_json(const char *id, veil_error **err);
 veil_status veil_container_status(const veil_context *ctx, int dirfd,
                                   const veil_state_record *rec);
 
+/* Capabilities veil itself lacks cannot be granted: the spec says not to
+ * fail for them, so they are dropped from every set of plan->process with a
+ * warning (create, and exec of the same config). */
+void veil_clamp_caps(const veil_context *ctx, veil_plan *plan);
+
 /* Connects to a --console-socket (long paths through the parent directory). */
 int veil_connect_console(const char *path, veil_error **err);
 /* Writes a pid file the way runc does: decimal, no newline, temp + rename. */

@@ -235,6 +235,10 @@ static _Noreturn void exec_child_main(exec_child *c)
     }
     _cleanup_free_ char *exe = NULL;
     TRY(veil_process_lookup(proc, &exe, &err));
+    /* runc's rules, as for init: HOME from the container's /etc/passwd */
+    char **envp = veil_process_env(proc, &err);
+    if (envp == NULL)
+        child_fail(c->sync_fd, err, 1);
     _cleanup_free_ char *seccomp_state = NULL;
     if (o->seccomp && plan->seccomp && plan->seccomp->listener_path) {
         veil_seccomp_state st = {.id = plan->id, .status = "running", .pid = go.host_pid,
@@ -254,6 +258,7 @@ static _Noreturn void exec_child_main(exec_child *c)
         .seccomp = o->seccomp,
         .seccomp_listener_fd = o->seccomp_listener_fd,
         .seccomp_state = seccomp_state,
+        .envp = envp,
     };
     veil_process_finish(&fin, &err);
     /* the shell's convention: 127 not found, 126 found but not runnable */
@@ -408,6 +413,10 @@ int veil_exec_spawn(const veil_context *ctx, const veil_plan *plan, const veil_e
     res->pid = -1;
     res->pidfd = -1;
     res->pty_master = -1;
+    /* the listener socket is the child's to use: the runtime's copy goes as
+     * soon as the child exists, or the agent never sees the end of the
+     * message (and on any failure before that) */
+    _cleanup_close_ int listener = o->seccomp_listener_fd;
     int flags = 0;
     if (differing_namespaces(o->init_pid, &flags, err) < 0)
         return -1;
@@ -457,6 +466,8 @@ int veil_exec_spawn(const veil_context *ctx, const veil_plan *plan, const veil_e
         }
     }
     leave_for_children(&nsc);
+    if (listener >= 0)
+        close(steal_fd(&listener));
     if (saved_cpus) {
         sched_setaffinity(0, saved_size, saved_cpus);
         CPU_FREE(saved_cpus);

@@ -88,7 +88,7 @@ typedef struct veil_exec_spawn_options {
     int init_pidfd;                          /* verified init: its namespaces are joined */
     const struct veil_cgroup_target *cgroup; /* NULL: no cgroups */
     const struct veil_seccomp_prog *seccomp; /* the container's, NULL: none */
-    int seccomp_listener_fd;                 /* connected listenerPath socket, or -1 */
+    int seccomp_listener_fd;                 /* connected listenerPath socket (taken over), or -1 */
     int console_fd;                          /* connected --console-socket, or -1 */
     bool keep_pty;                           /* foreground: the master back for relaying */
 } veil_exec_spawn_options;

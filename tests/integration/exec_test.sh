@@ -71,6 +71,12 @@ veil_fails "--additional-gids x is refused" 'invalid --additional-gids "x"' exec
 run_veil exec -e FOO=bar -e PATH=/bin:/usr/bin "$cid" sh -c 'echo "$FOO $PATH $TERM"; env | grep -c "^PATH="'
 is "$out" "bar /bin:/usr/bin xterm
 1" "-e adds a variable and replaces the config's (PATH), the rest stays (TERM)"
+run_veil exec "$cid" sh -c 'echo $HOME'
+is "$out" /root "HOME from the container's /etc/passwd, as for init (runc)"
+run_veil exec -u 65534 "$cid" sh -c 'echo $HOME'
+is "$out" / "...for the user the process runs as"
+run_veil exec -e HOME=/srv "$cid" sh -c 'echo $HOME'
+is "$out" /srv "...unless it is set"
 run_veil exec --cwd /tmp "$cid" pwd
 is "$out" /tmp "--cwd"
 run_veil exec "$cid" pwd
@@ -96,6 +102,11 @@ is "$(echo "$out" | field CapPrm)" 0000000020200421 "--cap adds to the permitted
 is "$(echo "$out" | field CapBnd)" 0000000020200421 "--cap adds to the bounding set"
 is "$(echo "$out" | field CapInh)" 0000000000000000 "--cap never makes a capability inheritable"
 is "$(echo "$out" | field CapAmb)" 0000000000000000 "--cap raises no ambient capability"
+# a capability veil itself lacks is dropped with a warning, as at create
+out=$(capsh --drop=cap_sys_module -- -c "$VEIL --root $ROOT exec --cap CAP_SYS_MODULE $cid cat /proc/self/status" 2>"$T/clamp.err")
+ok $? "exec --cap of a capability veil lacks still runs the process" "$(cat "$T/clamp.err")"
+has "$(cat "$T/clamp.err")" "CAP_SYS_MODULE is not available to veil" "...with a warning"
+is "$(echo "$out" | field CapEff)" 0000000020000420 "...without that capability"
 run_veil exec --no-new-privs=false "$cid" cat /proc/self/status
 is "$(echo "$out" | field NoNewPrivs)" 0 "--no-new-privs=false"
 run_veil exec --user 1000 "$cid" cat /proc/self/status
@@ -164,6 +175,15 @@ ppid=$(cat "$T/p.pid")
 for i in $(seq 300); do [ -d "/proc/$ppid" ] || break; sleep 0.01; done
 is "$(echo $(cat "$T/p.out"))" "from-file bar /tmp 7 8 NoNewPrivs: 1" \
 	"detached, the process writes to the stdio veil was given"
+cat >"$T/limits.json" <<'JSON'
+{"args": ["sh", "-c", "ulimit -n; cat /proc/self/oom_score_adj; umask"], "cwd": "/", "env": ["PATH=/bin"],
+ "rlimits": [{"type": "RLIMIT_NOFILE", "soft": 333, "hard": 444}], "oomScoreAdj": 200,
+ "user": {"uid": 0, "gid": 0, "umask": 63}}
+JSON
+run_veil exec -p "$T/limits.json" "$cid"
+is "$(echo $out)" "333 200 0077" "--process: rlimits, oomScoreAdj and umask are applied"
+out=$(ulimit -n 4000; "$VEIL" --root "$ROOT" exec "$cid" sh -c 'ulimit -n; ulimit -Hn')
+is "$(echo $out)" "1024 1024" "the config's rlimits, not veil's own"
 echo '{"args": [], "cwd": "/"}' >"$T/bad.json"
 veil_fails "--process with empty args" "args: must have at least one element" exec --process "$T/bad.json" "$cid"
 veil_fails "--process that does not exist" "No such file or directory" exec -p "$T/nope.json" "$cid"
@@ -245,6 +265,20 @@ wait $vpid
 is "$?" 0 "exec --ignore-paused runs once the container is resumed"
 is "$(cat "$T/paused.out")" resumed "...and the process ran"
 
+bundle cr sleep 1000
+crid=$(id created)
+veil_ok "create a container (not started)" create --bundle "$T/cr" "$crid"
+run_veil exec "$crid" echo in-created
+is "$out" in-created "exec into a created container works (runc allows it)"
+veil_ok "exec --detach into it" exec -d --pid-file "$T/cr.pid" "$crid" sleep 1000
+crinit=$(pid_of "$crid")
+is "$(readlink "/proc/$(cat "$T/cr.pid")/ns/mnt") $(readlink "/proc/$(cat "$T/cr.pid")/ns/pid")" \
+	"$(readlink "/proc/$crinit/ns/mnt") $(readlink "/proc/$crinit/ns/pid")" "...in the namespaces of its waiting init"
+run_veil exec "$crid" sh -c 'readlink /proc/1/exe || echo denied'
+is "$out" denied "the waiting init is veil's image: not dumpable, its exe out of the container's reach"
+is "$(status_of "$crid")" created "...and leaves it created"
+veil_ok "delete the created container" delete --force "$crid"
+
 bundle s true
 sid=$(id stopped)
 veil_ok "run --keep a container that exits" run --keep --bundle "$T/s" "$sid"
@@ -293,7 +327,8 @@ veil_ok "delete the seccomp container" delete --force "$scid"
 
 # ---- user, cgroup and time namespaces --------------------------------------------------------
 bundle un sleep 1000
-cfg un 'c["linux"]["namespaces"] += [{"type": "user"}, {"type": "cgroup"}, {"type": "time"}]
+cfg un 'have = [n["type"] for n in c["linux"]["namespaces"]]
+c["linux"]["namespaces"] += [{"type": t} for t in ("user", "cgroup", "time") if t not in have]
 c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
 c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
 c["linux"]["timeOffsets"] = {"monotonic": {"secs": 864000}, "boottime": {"secs": 864000}}
@@ -320,11 +355,122 @@ is "$(sed -n 's/^Uid:[[:space:]]*//p' "/proc/$upid/status")" \
 	"100000	100000	100000	100000" "on the host it runs as the mapped root (100000)"
 kill -KILL "$upid"
 run_veil exec "$uid" sh -c 'id -u; cat /proc/self/uid_map; cat /proc/self/cgroup; cut -d. -f1 /proc/uptime'
-set -- $out
+set -- $out none none none none
 is "$1 $2 $3 $4" "0 0 100000 65536" "inside: root, with the container's uid map"
 has "$out" "0::/" "inside: the cgroup namespace shows the container's cgroup as its root"
-[ "${@: -1}" -ge 864000 ] 2>/dev/null
-ok $? "inside: the boot clock has the container's offset (uptime ${*: -1} s)"
+uptime=$(echo "$out" | tail -n1)
+[ "$uptime" -ge 864000 ] 2>/dev/null
+ok $? "inside: the boot clock has the container's offset (uptime $uptime s)"
 veil_ok "delete the user namespace container" delete --force "$uid"
+
+# ---- veil's binary is out of reach while its code runs in the container -------------------------
+# The exec'd process is stopped at its execve by a seccomp agent (SCMP_ACT_NOTIFY
+# on execve, held for exec'd processes only).  Until then it is veil's image
+# (/proc/<pid>/exe is the veil binary of the host) inside every namespace of the
+# container.  Init, a process of the container with the same uid and
+# capabilities, then tries to reach it through /proc.
+bundle px sh -c 'while [ ! -e /tmp/go ]; do sleep 0.02; done
+for p in /proc/[0-9]*; do
+	[ "$(cat $p/comm 2>/dev/null)" = veil ] || continue
+	echo "found ${p#/proc/}"
+	readlink $p/exe >/dev/null 2>&1 && echo "readlink exe: allowed"
+	cat $p/exe >/dev/null 2>&1 && echo "open exe: allowed"
+	readlink $p/fd/0 >/dev/null 2>&1 && echo "readlink fd: allowed"
+	readlink $p/cwd >/dev/null 2>&1 && echo "readlink cwd: allowed"
+	readlink $p/root >/dev/null 2>&1 && echo "readlink root: allowed"
+	cat $p/environ >/dev/null 2>&1 && echo "read environ: allowed"
+	cat $p/mem >/dev/null 2>&1 && echo "read mem: allowed"
+done >/tmp/result
+echo "control: $(readlink /proc/1/exe)" >>/tmp/result
+touch /tmp/done
+exec sleep 1000'
+cfg px 'c["root"]["readonly"] = False; c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW", "listenerPath": "'"$T"'/hold.sock", "syscalls": [{"names": ["execve"], "action": "SCMP_ACT_NOTIFY"}]}'
+"$TOOLS/seccomp-hold" "$T/hold.sock" "$T/release" >"$T/hold.out" 2>&1 &
+hpid=$!
+for i in $(seq 200); do grep -q ready "$T/hold.out" 2>/dev/null && break; sleep 0.01; done
+pxid=$(id px)
+veil_ok "run a container whose execve goes through a seccomp agent" run -d --bundle "$T/px" "$pxid"
+timeout 30 "$VEIL" --root "$ROOT" exec -d --pid-file "$T/px.pid" "$pxid" sleep 1000 >"$T/px.out" 2>&1 &
+vpid=$!
+for i in $(seq 500); do grep -q held "$T/hold.out" 2>/dev/null && break; sleep 0.01; done
+has "$(cat "$T/hold.out")" "held" "the exec'd process is stopped at its execve"
+touch "$T/px/rootfs/tmp/go"
+for i in $(seq 500); do [ -e "$T/px/rootfs/tmp/done" ] && break; sleep 0.01; done
+result=$(cat "$T/px/rootfs/tmp/result" 2>/dev/null)
+has "$result" "found" "a process of the container sees the exec'd process in /proc"
+hasnt "$result" "allowed" "...and can reach nothing of it: not exe, fds, cwd, root, environ or mem"
+has "$result" "control: /bin/busybox" "(the same probe reads a dumpable process's exe)"
+touch "$T/release"
+wait $vpid
+is "$?" 0 "released, the exec completes"
+expid=$(cat "$T/px.pid")
+is "$(sed -n 's/^NSpid:[[:space:]]*[0-9]*[[:space:]]*//p' "/proc/$expid/status")" \
+	"$(echo "$result" | sed -n 's/^found //p')" "the process probed was the exec'd one"
+is "$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$expid/status")" S "it runs its program now"
+veil_ok "delete the seccomp agent's container" delete --force "$pxid"
+kill "$hpid"
+wait "$hpid" 2>/dev/null
+
+
+# ---- "#!/proc/self/exe": veil's binary run again inside the container cannot be written -------
+# A container program whose interpreter is /proc/self/exe makes the kernel run
+# veil's own binary as a (dumpable) process of the container.  A process of the
+# container takes its /proc/<pid>/exe and, once it has exited, opens it for
+# writing.  veil runs from a read-only view of its binary, so that must fail.
+# The attack is aimed at a copy of veil, never at the binary under test.
+cp "$VEIL" "$T/veil-copy"
+sum=$(md5sum <"$T/veil-copy")
+bundle ev sh -c 'while :; do
+	for p in /proc/[0-9]*; do
+		[ "$(cat $p/comm 2>/dev/null)" = evil ] || continue
+		exec 3<$p/exe && echo "got exe"
+		cat /tmp/fifo >/dev/null &
+		while [ -e $p/exe ]; do sleep 0.01; done
+		( exec 4>>/proc/self/fd/3 ) 2>&1 && echo "WRITE OPEN"
+		echo finished
+		exec sleep 1000
+	done
+	sleep 0.01
+done >/tmp/attack.log 2>&1'
+cfg ev 'c["root"]["readonly"] = False'
+for lib in $(ldd "$VEIL" | grep -o '/[^ ]*'); do
+	mkdir -p "$T/ev/rootfs$(dirname "$lib")"
+	cp -L "$lib" "$T/ev/rootfs$lib"
+done
+# the veil process blocks opening its log (a fifo) until the attacker holds its exe
+printf '#!/proc/self/exe --log=/tmp/fifo\n' >"$T/ev/rootfs/evil"
+chmod 755 "$T/ev/rootfs/evil"
+mkfifo "$T/ev/rootfs/tmp/fifo"
+evid=$(id evil)
+"$T/veil-copy" --root "$ROOT" run -d --bundle "$T/ev" "$evid"
+ok $? "run a container from a copy of veil"
+timeout 20 "$T/veil-copy" --root "$ROOT" exec "$evid" /evil >"$T/evil.out" 2>&1
+has "$(cat "$T/evil.out")" 'unknown command "/evil"' "the container's /evil ran veil's binary again, in the container"
+for i in $(seq 300); do grep -q finished "$T/ev/rootfs/tmp/attack.log" 2>/dev/null && break; sleep 0.01; done
+log=$(cat "$T/ev/rootfs/tmp/attack.log")
+has "$log" "got exe" "a process of the container got hold of that process's exe"
+hasnt "$log" "WRITE OPEN" "...but cannot open it for writing"
+has "$log" "Read-only file system" "...because it is a read-only view of the binary"
+is "$(md5sum <"$T/veil-copy")" "$sum" "the copy of veil is unchanged"
+"$T/veil-copy" --root "$ROOT" delete --force "$evid"
+ok $? "delete it"
+
+# the runtime processes themselves, seen from the host (while they run, the
+# kernel refuses writes with ETXTBSY anyway: what matters is the mount)
+ro_exe() {
+	python3 -c 'import os, sys; print("ro" if os.statvfs(sys.argv[1]).f_flag & os.ST_RDONLY else "rw")' \
+		"/proc/$1/exe" 2>&1
+}
+"$VEIL" --root "$ROOT" run --bundle "$T/b" "$(id ro)" >/dev/null 2>&1 &
+rpid=$!
+wait_status "$(id ro)" running
+is "$(ro_exe $rpid)" ro "run in the foreground runs from a read-only view of veil's binary"
+"$VEIL" --root "$ROOT" exec "$(id ro)" sleep 1000 &
+epid=$!
+for i in $(seq 200); do [ "$(readlink "/proc/$epid/exe")" = / ] && break; sleep 0.01; done
+is "$(ro_exe $epid)" ro "exec in the foreground too"
+is "$(ro_exe $$)" rw "(the test's own shell does not)"
+veil_ok "delete it" delete --force "$(id ro)"
+wait $rpid $epid 2>/dev/null
 
 done_testing

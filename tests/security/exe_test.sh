@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: Apache-2.0
 # The /proc/self/exe class (CVE-2019-5736, CVE-2016-9962): veil never
-# re-execs itself; a created container's init is a clone of the runtime, still
+# re-execs itself to set a container up (only once at start, from a read-only
+# view of its binary); a created container's init is a clone of the runtime, still
 # running veil's code inside the container's namespaces until start.  A
 # process of another container in the same pid namespace sees it there: it
 # must not be able to open /proc/<init>/exe (or its fds, root, memory), and
@@ -45,7 +46,9 @@ c['process']['capabilities'] = {k: $caps for k in ('bounding', 'effective', 'per
 	local bpid inner
 	bpid=$(pid_of "$(id "$name-b")")
 	inner=$(awk '/^NSpid:/{print $NF}' /proc/"$bpid"/status)
-	is "$(readlink /proc/"$bpid"/exe)" "$T/veil-copy" "$name: B's init is still the veil binary (pid $inner in A)"
+	# (a read-only view of it: the same file, on a detached read-only mount)
+	is "$(stat -Lc %d:%i /proc/"$bpid"/exe)" "$(stat -c %d:%i "$T/veil-copy")" \
+		"$name: B's init is still the veil binary (pid $inner in A)"
 	# from the host too: the binary init maps cannot be opened for writing
 	if (echo x >>"$T/veil-copy") 2>"$T/w.err"; then
 		fail "$name: the veil binary is not writable while init runs it"

@@ -4,6 +4,7 @@
  * the `exec --process` and `update --resources` documents.  Versions and
  * hostile inputs are in test_spec_input.c. */
 #include <check.h>
+#include <fcntl.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -647,6 +648,57 @@ START_TEST(process_document)
 }
 END_TEST
 
+/* create keeps the bytes it parsed; exec reads a process file like a config */
+START_TEST(load_raw_and_process_file)
+{
+    char path[] = "/tmp/veil-test-spec-XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    const char *doc = "{\"ociVersion\": \"1.2.0\", \"root\": {\"path\": \"r\"}}\n";
+    ck_assert_int_eq(write(fd, doc, strlen(doc)), (int)strlen(doc));
+    close(fd);
+    veil_error *err = NULL;
+    char *raw = NULL;
+    size_t len = 0;
+    veil_spec *s = veil_spec_load_raw(path, &raw, &len, &err);
+    ck_assert_msg(s != NULL, "%s", err ? err->msg : "");
+    ck_assert_uint_eq(len, strlen(doc));
+    ck_assert(memcmp(raw, doc, len) == 0);
+    ck_assert_str_eq(s->root_path, "r");
+    veil_spec_free(s);
+    free(raw);
+
+    /* a parse error hands nothing back */
+    raw = NULL;
+    fd = open(path, O_WRONLY | O_TRUNC);
+    ck_assert_int_eq(write(fd, "{", 1), 1);
+    close(fd);
+    ck_assert_ptr_null(veil_spec_load_raw(path, &raw, &len, &err));
+    ck_assert_ptr_null(raw);
+    veil_error_free(err);
+    err = NULL;
+
+    fd = open(path, O_WRONLY | O_TRUNC);
+    const char *proc = "{\"args\": [\"id\"], \"cwd\": \"/\"}";
+    ck_assert_int_eq(write(fd, proc, strlen(proc)), (int)strlen(proc));
+    close(fd);
+    veil_spec_process *p = veil_spec_load_process(path, &err);
+    ck_assert_msg(p != NULL, "%s", err ? err->msg : "");
+    STRV(&p->args, "id");
+    veil_spec_process_free(p);
+    unlink(path);
+    ck_assert_ptr_null(veil_spec_load_process(path, &err));
+    char want[128];
+    snprintf(want, sizeof(want), "open %s: No such file or directory", path);
+    ck_assert_str_eq(err->msg, want);
+    veil_error_free(err);
+    err = NULL;
+    ck_assert_ptr_null(veil_spec_load_process(VALID_DIR, &err));
+    ck_assert_str_eq(err->msg, "read " VALID_DIR ": Is a directory");
+    veil_error_free(err);
+}
+END_TEST
+
 START_TEST(resources_document)
 {
     /* the resources object of the fixture, alone */
@@ -731,6 +783,7 @@ static Suite *spec_suite(void)
     tcase_add_test(tc, invalid_fixtures);
     tcase_add_test(tc, invalid_fixtures_paired);
     tcase_add_test(tc, process_document);
+    tcase_add_test(tc, load_raw_and_process_file);
     tcase_add_test(tc, resources_document);
     suite_add_tcase(s, tc);
 

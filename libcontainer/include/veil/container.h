@@ -121,6 +121,14 @@ typedef struct veil_exec_options {
 int veil_container_exec(const veil_context *ctx, const veil_exec_options *opts, int *status,
                         veil_error **err);
 
+/* For the commands that start container processes (create, run, exec):
+ * makes this program run from a read-only view of its binary (a detached
+ * read-only bind mount, or a sealed memfd copy), so no process of a
+ * container can ever open veil's binary for writing through /proc
+ * (CVE-2019-5736).  Returns 0 when that is already so; otherwise it
+ * re-executes argv from that view and returns only on failure. */
+int veil_exe_guard(char **argv, veil_error **err);
+
 /* Parses exec's --user "UID[:GID]": decimal ids only, each below
  * 4294967295 (-1 means "unchanged" to the kernel). */
 int veil_parse_user(const char *s, uint32_t *uid, bool *has_gid, uint32_t *gid,
