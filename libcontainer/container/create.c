@@ -64,7 +64,10 @@ void veil_format_created(char *buf, size_t len)
     snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
 }
 
-/* The state document for hooks during create: status "creating". */
+/* The state document for hooks during create.  runtime-spec: the status is
+ * "created" once the environment exists (after lifecycle step 2), which is
+ * when prestart, createRuntime, createContainer and startContainer run;
+ * crun does the same (runc says "creating"). */
 struct hook_state_ctx {
     veil_state_record *rec;
     char *json;
@@ -75,7 +78,7 @@ static const char *hook_state_cb(void *data, pid_t pid)
     struct hook_state_ctx *h = data;
     h->rec->pid = pid;
     free(h->json);
-    h->json = veil_state_hook_json(h->rec, VEIL_STATUS_CREATING);
+    h->json = veil_state_hook_json(h->rec, VEIL_STATUS_CREATED);
     return h->json;
 }
 

@@ -37,7 +37,7 @@ veil_ok "create with every kind of hook" create --bundle "$T/b" "$cid"
 initpid=$(pid_of "$cid")
 is "$(cut -d' ' -f1 "$log" | tr '\n' ' ')" "prestart createRuntime1 createRuntime2 createContainer " \
 	"create runs prestart, createRuntime (in order) and createContainer"
-is "$(grep -c "status=creating pid=$initpid" "$log")" 4 "create-time hooks get status creating and the init pid on stdin"
+is "$(grep -c "status=created pid=$initpid" "$log")" 4 "create-time hooks get status created and the init pid on stdin"
 is "$(grep prestart "$log" | sed 's/.*mnt=\([^ ]*\).*/\1/')" "$(readlink /proc/self/ns/mnt)" "prestart runs in the runtime's mount namespace"
 is "$(grep createRuntime1 "$log" | sed 's/.*mnt=\([^ ]*\).*/\1/')" "$(readlink /proc/self/ns/mnt)" "createRuntime runs in the runtime's mount namespace"
 is "$(grep createContainer "$log" | sed 's/.*mnt=\([^ ]*\).*/\1/')" "$(readlink /proc/$initpid/ns/mnt)" "createContainer runs in the container's mount namespace"
