@@ -149,6 +149,9 @@ int veil_tty_open(const veil_plan_process *p, int *master, int *peer, veil_error
 int veil_tty_attach(int peer, veil_error **err);
 int veil_tty_send_master(int console_fd, int master, veil_error **err);
 
+/* netdev.c: linux.netDevices moved into init's network namespace. */
+int veil_netdev_move(const veil_plan *plan, pid_t pid, veil_error **err);
+
 /* net.c */
 int veil_net_loopback_up(veil_error **err);
 

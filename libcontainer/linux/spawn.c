@@ -226,6 +226,10 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
         }
         switch (type) {
         case VEIL_SYNC_HOOKS:
+            /* init's namespaces are complete: devices move in before the
+             * hooks that may configure them */
+            if (veil_netdev_move(plan, pid, err) < 0)
+                return -1;
             if (run_runtime_hooks(ctx, plan, opts, pid, err) < 0)
                 return -1;
             if (veil_sync_send(sync_fd, VEIL_SYNC_HOOKS_DONE, NULL, 0, -1) < 0)
