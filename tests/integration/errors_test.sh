@@ -43,6 +43,10 @@ cfg b 'c["ociVersion"] = "2.0.0"'
 veil_fails "an ociVersion veil cannot handle" "ociVersion" create --bundle "$T/b" "$(id e13)"
 cp "$T/b/config.good" "$T/b/config.json"
 
+cfg b 'c["linux"]["intelRdt"] = {"closID": "c1", "l3CacheSchema": "L3:0=f"}'
+veil_fails "intelRdt, which veil cannot apply, fails create" "linux.intelRdt: Intel RDT (resctrl) is not supported" create --bundle "$T/b" "$(id e16)"
+cp "$T/b/config.good" "$T/b/config.json"
+
 # unknown command and flags
 veil_fails "an unknown command" 'unknown command "frobnicate"' frobnicate
 veil_fails "an unknown flag" "flag provided but not defined: -frob" create --frob "$(id e14)"
