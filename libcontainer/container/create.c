@@ -269,6 +269,13 @@ static int load_plan(const veil_context *ctx, const veil_create_options *opts, c
     for (size_t i = 0; i < (*plan)->n_warnings; i++)
         veil_log(ctx, VEIL_LOG_WARNING, "%s", (*plan)->warnings[i]);
     veil_clamp_caps(ctx, *plan);
+    /* A field veil cannot apply must fail create (runtime-spec), never be
+     * dropped: resctrl (Intel RDT) is not implemented. */
+    if ((*plan)->intel_rdt) {
+        veil_plan_free(*plan);
+        *plan = NULL;
+        return veil_error_set(err, 0, "linux.intelRdt: Intel RDT (resctrl) is not supported by veil");
+    }
     return 0;
 }
 
