@@ -65,6 +65,28 @@ int veil_cgroup_v2_fd(const veil_cgroup *cg);
  * and, on hybrid hosts, the unified tree). */
 int veil_cgroup_add_pid(const veil_cgroup *cg, pid_t pid, veil_error **err);
 
+/* ---- a new process entering the cgroup by itself (entry.c) ------------- */
+
+/* What the runtime opens before cloning a container process so that the
+ * process can join the cgroup itself, without the kernel's global lock
+ * that moving another process takes (see entry.c). */
+typedef struct veil_cgroup_entry {
+    int clone_fd;      /* the cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+    int unified_procs; /* its cgroup.procs, if the clone could not use clone_fd */
+    const char *unified_name;
+    int fds[VEIL_CG__COUNT]; /* v1 "tasks" files */
+    const char *names[VEIL_CG__COUNT];
+    size_t n;
+} veil_cgroup_entry;
+
+void veil_cgroup_entry_init(veil_cgroup_entry *e);
+/* Opens the files of every hierarchy of cg (cg may be NULL: nothing). */
+int veil_cgroup_entry_open(const veil_cgroup *cg, veil_cgroup_entry *e, veil_error **err);
+/* In the new process: joins every hierarchy (cloned_into: the clone put it
+ * in the cgroup2 tree already) and closes the files. */
+int veil_cgroup_entry_join(veil_cgroup_entry *e, bool cloned_into, veil_error **err);
+void veil_cgroup_entry_close(veil_cgroup_entry *e);
+
 /* ---- joining a running container (exec) --------------------------------- */
 
 /* Where an exec'd process goes: the container's cgroup in every hierarchy,
@@ -86,6 +108,9 @@ bool veil_cgroup_target_has_sub(const veil_cgroup_target *t);
  * controllers, name=systemd and, on hybrid hosts, the unified tree). */
 int veil_cgroup_target_add_pid(const veil_cgroup_target *t, pid_t pid, veil_error **err);
 void veil_cgroup_target_free(veil_cgroup_target *t);
+/* The entry files of the target (an exec'd process joins by itself). */
+int veil_cgroup_target_entry_open(const veil_cgroup_target *t, veil_cgroup_entry *e,
+                                  veil_error **err);
 
 /* Pure v2: an O_PATH fd of the cgroup process pid is in now (from
  * /proc/<pid>/cgroup), for joining the container's init where it moved. */

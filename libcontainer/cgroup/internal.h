@@ -55,6 +55,13 @@ veil_cg_hier *veil_cg_main(const veil_cgroup *cg);
 /* Name of a v2 controller as in cgroup.controllers ("io" for blkio). */
 const char *veil_cg_v2_name(veil_cgroup_ctrl c);
 
+/* ---- entry.c ---------------------------------------------------------------- */
+
+/* Adds hierarchy h (its directory: dirfd if >= 0, else h->dir; name for
+ * messages, borrowed). */
+int veil_cg_entry_add(veil_cgroup_entry *e, const veil_cg_hier *h, int dirfd, const char *name,
+                      veil_error **err);
+
 /* ---- ops.c ------------------------------------------------------------------- */
 
 /* Carries out the writes in order (flags: see VEIL_CGROUP_WRITE_*).

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "linux/linux.h"
 #include "linux/seccomp.h"
 #include "state/state.h"
@@ -170,14 +171,22 @@ _Noreturn void veil_child_main(veil_child_args *a)
     /* Nothing of the runtime may be reachable through /proc/<init>/ while it
      * still holds host fds (CVE-2016-9962). */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    /* our cgroups first, while the runtime finishes its part; a failure is
+     * reported once the runtime listens (after GO) */
+    veil_error *cg_err = NULL;
+    int cg_r = a->cgroup_entry
+                   ? veil_cgroup_entry_join(a->cgroup_entry, a->cgroup_cloned_into, &cg_err)
+                   : 0;
     close_other_fds(a, 3 + plan->preserve_fds);
     umask(0);
 
-    /* GO: the runtime has written our id maps and put us in our cgroups */
+    /* GO: the runtime has written our id maps */
     veil_sync_go go;
     size_t n = 0;
     CHECK(veil_sync_expect(sync_fd, VEIL_SYNC_GO, &go, sizeof(go), &n, NULL, &err));
     a->host_pid = go.host_pid;
+    if (cg_r < 0)
+        fail(sync_fd, cg_err);
 
     CHECK(join_namespaces(a, true, &err));
     bool own_userns = (a->unshare_flags & CLONE_NEWUSER) != 0;

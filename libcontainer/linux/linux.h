@@ -118,6 +118,8 @@ typedef struct veil_child_args {
     bool unshare_cgroupns; /* create the cgroup namespace after joining the cgroup */
     int unshare_flags;     /* namespaces init creates itself (after joining a user ns) */
     const char *cgroup_path; /* the container's cgroup, for the cgroup mount */
+    struct veil_cgroup_entry *cgroup_entry; /* files init joins its cgroup through, or NULL */
+    bool cgroup_cloned_into; /* the clone put init in its cgroup2 tree already */
     pid_t host_pid;          /* init's pid on the host (from the GO message) */
 } veil_child_args;
 
