@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "container/internal.h"
 #include "linux/linux.h"
 #include "util/cleanup.h"
+#include "util/passwd.h"
 
 int veil_open_init(const veil_state_record *rec)
 {
@@ -327,18 +327,27 @@ int veil_container_delete(const veil_context *ctx, const char *id, bool force, v
     return r;
 }
 
-static char *owner_of(int fd)
+/* The owner column: the name of the state directory's owner, as runc finds
+ * it (the host's /etc/passwd as a file), remembered for the next
+ * container, which nearly always has the same owner. */
+typedef struct owner_cache {
+    uid_t uid;
+    char *name;
+} owner_cache;
+
+static char *owner_of(int fd, owner_cache *c)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
         return strdup("");
-    struct passwd pw, *res = NULL;
-    char buf[1024];
-    if (getpwuid_r(st.st_uid, &pw, buf, sizeof(buf), &res) == 0 && res)
-        return strdup(res->pw_name);
-    char num[16];
-    snprintf(num, sizeof(num), "#%u", (unsigned)st.st_uid);
-    return strdup(num);
+    if (c->name == NULL || c->uid != st.st_uid) {
+        free(c->name);
+        c->uid = st.st_uid;
+        c->name = veil_passwd_field("/etc/passwd", st.st_uid, VEIL_PASSWD_NAME);
+        if (c->name == NULL && asprintf(&c->name, "#%u", (unsigned)st.st_uid) < 0)
+            c->name = NULL;
+    }
+    return strdup(c->name ? c->name : "");
 }
 
 int veil_container_list(const veil_context *ctx, veil_container_state ***out, size_t *n,
@@ -359,6 +368,7 @@ int veil_container_list(const veil_context *ctx, veil_container_state ***out, si
     }
     size_t cap = 0;
     struct dirent *de;
+    owner_cache owners = {0};
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.' || de->d_type != DT_DIR)
             continue;
@@ -375,7 +385,7 @@ int veil_container_list(const veil_context *ctx, veil_container_state ***out, si
         veil_container_state *s = veil_state_public(rec, veil_container_status(ctx, sfd, rec));
         if (s) {
             free(s->owner);
-            s->owner = owner_of(sfd);
+            s->owner = owner_of(sfd, &owners);
         }
         veil_state_record_free(rec);
         close(sfd);
@@ -387,6 +397,7 @@ int veil_container_list(const veil_context *ctx, veil_container_state ***out, si
             if (nv == NULL) {
                 veil_container_state_free(s);
                 closedir(d);
+                free(owners.name);
                 return veil_error_set(err, ENOMEM, "list");
             }
             *out = nv;
@@ -394,6 +405,7 @@ int veil_container_list(const veil_context *ctx, veil_container_state ***out, si
         (*out)[(*n)++] = s;
     }
     closedir(d);
+    free(owners.name);
     return 0;
 }
 
