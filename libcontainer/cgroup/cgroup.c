@@ -453,6 +453,10 @@ static int rmdir_retry(const char *dir)
 /* Removes dir and the cgroups the container made below it (deepest first). */
 static int remove_tree(const char *dir, int depth)
 {
+    /* the usual case, without reading the directory: no cgroup below, no
+     * task left */
+    if (rmdir(dir) == 0 || errno == ENOENT)
+        return 0;
     if (depth < 32) {
         _cleanup_closedir_ DIR *d = opendir(dir);
         if (d == NULL)
