@@ -86,14 +86,14 @@ int veil_container_do_start(const veil_context *ctx, int dirfd, veil_state_recor
         return veil_error_set(err, 0, "container %s: config.json has no process to start", rec->id);
     }
     int r = veil_start_trigger(dirfd, rec->id, err);
-    unlinkat(dirfd, VEIL_EXEC_SOCK, 0);
-    if (r < 0) {
+    /* without the socket the container counts as started (state/status.c):
+     * state.json is rewritten only if it stays */
+    if (unlinkat(dirfd, VEIL_EXEC_SOCK, 0) < 0 && errno != ENOENT) {
         rec->started = true;
-        veil_state_write(dirfd, rec, NULL);
-        return -1;
+        if (veil_state_write(dirfd, rec, r < 0 ? NULL : err) < 0 && r == 0)
+            return -1;
     }
-    rec->started = true;
-    if (veil_state_write(dirfd, rec, err) < 0)
+    if (r < 0)
         return -1;
     veil_debug(ctx, "container %s started", rec->id);
     if (rec->poststart.n) {
