@@ -53,15 +53,42 @@ int veil_validate_id(const char *id, veil_error **err)
     return 0;
 }
 
+/* UTC from the day count (days since 1970-01-01), computed here: glibc's
+ * gmtime_r loads the time zone (/etc/localtime) on first use, which UTC
+ * does not need. */
+static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
+{
+    z += 719468; /* days from 0000-03-01 */
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);                       /* [0, 146096] */
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);             /* [0, 365] */
+    unsigned mp = (5 * doy + 2) / 153;                                  /* March = 0 */
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
 void veil_format_created(char *buf, size_t len)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    char base[32];
-    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+    veil_format_time(&ts, buf, len);
+}
+
+void veil_format_time(const struct timespec *t, char *buf, size_t len)
+{
+    struct timespec ts = *t;
+    long long days = ts.tv_sec / 86400, secs = ts.tv_sec % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    long long y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(buf, len, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600,
+             secs / 60 % 60, secs % 60, ts.tv_nsec);
 }
 
 /* The state document for hooks during create: status "creating". */

@@ -84,3 +84,6 @@ int veil_write_pid_file(const char *path, pid_t pid, veil_error **err);
 
 /* RFC 3339 with nanoseconds, UTC. */
 void veil_format_created(char *buf, size_t len);
+/* The same format (RFC 3339, UTC, nanoseconds) for a given time. */
+struct timespec;
+void veil_format_time(const struct timespec *ts, char *buf, size_t len);
