@@ -23,6 +23,13 @@ typedef struct veil_cgroup veil_cgroup;
  * NULL); the v2 mask has VEIL_CG_UNIFIED set when a cgroup2 tree exists
  * and VEIL_CG_BLKIO for its "io" controller. */
 veil_cgroup_layout veil_cgroup_detect(uint32_t *v1_controllers, uint32_t *v2_controllers);
+/* All that detection finds, for passing on (one detection per command). */
+typedef struct veil_cgroup_host {
+    veil_cgroup_layout layout;
+    uint32_t v1, v2;
+    uint32_t v1_comounted; /* v1 controllers found at their co-mount directory */
+} veil_cgroup_host;
+void veil_cgroup_detect_host(veil_cgroup_host *host);
 /* "v1", "hybrid", "v2", "none". */
 const char *veil_cgroup_layout_name(veil_cgroup_layout layout);
 
@@ -35,6 +42,10 @@ const char *veil_cgroup_layout_name(veil_cgroup_layout layout);
  * ctx->systemd_cgroup is refused (not supported yet). */
 int veil_cgroup_create(const veil_context *ctx, const veil_cgroup_plan *plan,
                        veil_cgroup_layout layout, veil_cgroup **out, veil_error **err);
+/* The same on a host detected before (veil_cgroup_detect_host). */
+int veil_cgroup_create_on(const veil_context *ctx, const veil_cgroup_plan *plan,
+                          veil_cgroup_layout layout, const veil_cgroup_host *host,
+                          veil_cgroup **out, veil_error **err);
 
 /* What the container state keeps of a cgroup (layout, path, and which
  * directories veil created), as a single printable string... */

@@ -260,8 +260,8 @@ void veil_clamp_caps(const veil_context *ctx, veil_plan *plan)
 /* The plan, the config bytes it came from (saved for exec), and
  * linux.resources as JSON for the state (`update` merges into it). */
 static int load_plan(const veil_context *ctx, const veil_create_options *opts, const char *bundle,
-                     veil_plan **plan, char **raw, size_t *raw_len, char **resources,
-                     veil_error **err)
+                     const veil_cgroup_host *host, veil_plan **plan, char **raw, size_t *raw_len,
+                     char **resources, veil_error **err)
 {
     _cleanup_free_ char *config = NULL;
     if (asprintf(&config, "%s/config.json", bundle) < 0)
@@ -278,8 +278,11 @@ static int load_plan(const veil_context *ctx, const veil_create_options *opts, c
         .no_new_keyring = opts->no_new_keyring,
         .preserve_fds = opts->preserve_fds,
     };
-    if (!ctx->no_cgroups)
-        po.cgroup_layout = veil_cgroup_detect(&po.v1_controllers, &po.v2_controllers);
+    if (!ctx->no_cgroups) {
+        po.cgroup_layout = host->layout;
+        po.v1_controllers = host->v1;
+        po.v2_controllers = host->v2;
+    }
     int r = veil_plan_build(spec, &po, plan, err);
     if (r == 0 && spec->linux_ && spec->linux_->resources &&
         (*resources = veil_spec_resources_to_json(spec->linux_->resources, NULL, err)) == NULL) {
@@ -318,6 +321,7 @@ typedef struct create_job {
     int dirfd;
     bool made_state;
     veil_cgroup *cgroup;
+    veil_cgroup_host host; /* detected once, for the plan and the cgroup */
     veil_seccomp_prog *seccomp;
     int console_fd, start_fd, listener_fd;
 } create_job;
@@ -375,8 +379,8 @@ static int prepare_job(create_job *j, const veil_plan *plan, const veil_create_o
             (j->listener_fd = veil_seccomp_connect_listener(plan->seccomp, err)) < 0)
             return -1;
     }
-    if (!ctx->no_cgroups && veil_cgroup_create(ctx, &plan->cgroup, veil_cgroup_detect(NULL, NULL),
-                                               &j->cgroup, err) < 0)
+    if (!ctx->no_cgroups && veil_cgroup_create_on(ctx, &plan->cgroup, j->host.layout, &j->host,
+                                                  &j->cgroup, err) < 0)
         return -1;
     j->start_fd = veil_start_listen(j->dirfd, err);
     return j->start_fd < 0 ? -1 : 0;
@@ -397,10 +401,12 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     _cleanup_free_ char *raw = NULL;
     size_t raw_len = 0;
     _cleanup_free_ char *resources = NULL;
-    if (load_plan(ctx, opts, bundle, &plan, &raw, &raw_len, &resources, err) < 0)
-        return -1;
     create_job j = {.ctx = ctx, .id = opts->id, .dirfd = -1, .console_fd = -1, .start_fd = -1,
                     .listener_fd = -1};
+    if (!ctx->no_cgroups)
+        veil_cgroup_detect_host(&j.host);
+    if (load_plan(ctx, opts, bundle, &j.host, &plan, &raw, &raw_len, &resources, err) < 0)
+        return -1;
     veil_state_record *rec = NULL;
     struct hook_state_ctx hs = {0};
     veil_spawn_result res = {.pid = -1, .pidfd = -1, .pty_master = -1};
