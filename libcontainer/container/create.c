@@ -307,6 +307,9 @@ void veil_created_close(veil_created *c)
         close(c->pidfd);
     if (c->pty_master >= 0)
         close(c->pty_master);
+    if (c->sync_fd >= 0)
+        close(c->sync_fd);
+    c->sync_fd = -1;
     veil_cgroup_free(c->cgroup);
     veil_state_record_free(c->rec);
     c->dirfd = c->pidfd = c->pty_master = -1;
@@ -354,7 +357,7 @@ static void job_close(create_job *j)
 }
 
 static int prepare_job(create_job *j, const veil_plan *plan, const veil_create_options *opts,
-                       bool keep_pty, veil_error **err)
+                       bool keep_pty, bool direct_start, veil_error **err)
 {
     const veil_context *ctx = j->ctx;
     const veil_plan_process *p = plan->process;
@@ -382,14 +385,17 @@ static int prepare_job(create_job *j, const veil_plan *plan, const veil_create_o
     if (!ctx->no_cgroups && veil_cgroup_create_on(ctx, &plan->cgroup, j->host.layout, &j->host,
                                                   &j->cgroup, err) < 0)
         return -1;
+    if (direct_start)
+        return 0;
     j->start_fd = veil_start_listen(j->dirfd, err);
     return j->start_fd < 0 ? -1 : 0;
 }
 
 int veil_container_do_create(const veil_context *ctx, const veil_create_options *opts,
-                             bool keep_pty, veil_created *out, veil_error **err)
+                             bool keep_pty, bool direct_start, veil_created *out,
+                             veil_error **err)
 {
-    out->dirfd = out->pidfd = out->pty_master = -1;
+    out->dirfd = out->pidfd = out->pty_master = out->sync_fd = -1;
     out->rec = NULL;
     out->cgroup = NULL;
     if (veil_validate_id(opts->id, err) < 0)
@@ -409,8 +415,8 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
         return -1;
     veil_state_record *rec = NULL;
     struct hook_state_ctx hs = {0};
-    veil_spawn_result res = {.pid = -1, .pidfd = -1, .pty_master = -1};
-    int r = prepare_job(&j, plan, opts, keep_pty, err);
+    veil_spawn_result res = {.pid = -1, .pidfd = -1, .pty_master = -1, .sync_fd = -1};
+    int r = prepare_job(&j, plan, opts, keep_pty, direct_start, err);
     if (r == 0)
         r = veil_state_save_config(j.dirfd, raw, raw_len, err);
     if (r == 0 && (rec = new_record(plan, bundle)) == NULL)
@@ -461,6 +467,8 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
             close(res.pidfd);
         if (res.pty_master >= 0)
             close(res.pty_master);
+        if (res.sync_fd >= 0)
+            close(res.sync_fd);
         job_undo(&j);
         if (j.dirfd >= 0)
             close(j.dirfd);
@@ -475,6 +483,7 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     out->pid = res.pid;
     out->pidfd = res.pidfd;
     out->pty_master = res.pty_master;
+    out->sync_fd = res.sync_fd;
     return 0;
 }
 
@@ -482,7 +491,7 @@ int veil_container_create(const veil_context *ctx, const veil_create_options *op
                           veil_error **err)
 {
     veil_created c;
-    if (veil_container_do_create(ctx, opts, false, &c, err) < 0)
+    if (veil_container_do_create(ctx, opts, false, false, &c, err) < 0)
         return -1;
     if (pid)
         *pid = c.pid;

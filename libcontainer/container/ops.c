@@ -75,6 +75,37 @@ int veil_container_open_record(const veil_context *ctx, const char *id, bool loc
     return 0;
 }
 
+static int run_poststart(const veil_context *ctx, veil_state_record *rec, veil_error **err)
+{
+    if (rec->poststart.n == 0)
+        return 0;
+    _cleanup_free_ char *state = veil_state_hook_json(rec, VEIL_STATUS_RUNNING);
+    if (veil_hooks_run(ctx, &rec->poststart, "poststart", state, err) < 0) {
+        /* runtime-spec 1.3: a failed poststart hook stops the container */
+        kill(rec->pid, SIGKILL);
+        return -1;
+    }
+    return 0;
+}
+
+int veil_container_start_created(const veil_context *ctx, veil_created *c, veil_error **err)
+{
+    if (c->sync_fd < 0)
+        return veil_container_do_start(ctx, c->dirfd, c->rec, err);
+    int fd = c->sync_fd;
+    c->sync_fd = -1;
+    if (c->rec->no_process) {
+        close(fd);
+        kill(c->pid, SIGKILL);
+        return veil_error_set(err, 0, "container %s: config.json has no process to start",
+                              c->rec->id);
+    }
+    if (veil_spawn_start(fd, err) < 0)
+        return -1;
+    veil_debug(ctx, "container %s started", c->rec->id);
+    return run_poststart(ctx, c->rec, err);
+}
+
 int veil_container_do_start(const veil_context *ctx, int dirfd, veil_state_record *rec,
                             veil_error **err)
 {
@@ -96,15 +127,7 @@ int veil_container_do_start(const veil_context *ctx, int dirfd, veil_state_recor
     if (r < 0)
         return -1;
     veil_debug(ctx, "container %s started", rec->id);
-    if (rec->poststart.n) {
-        _cleanup_free_ char *state = veil_state_hook_json(rec, VEIL_STATUS_RUNNING);
-        if (veil_hooks_run(ctx, &rec->poststart, "poststart", state, err) < 0) {
-            /* runtime-spec 1.3: a failed poststart hook stops the container */
-            kill(rec->pid, SIGKILL);
-            return -1;
-        }
-    }
-    return 0;
+    return run_poststart(ctx, rec, err);
 }
 
 int veil_container_start(const veil_context *ctx, const char *id, veil_error **err)

@@ -111,7 +111,8 @@ static void close_other_fds(const veil_child_args *a, unsigned from)
     int keep[16];
     size_t n = 0;
     keep[n++] = a->sync_fd;
-    keep[n++] = a->opts->start_fd;
+    if (a->opts->start_fd >= 0)
+        keep[n++] = a->opts->start_fd;
     keep[n++] = a->opts->seccomp_listener_fd;
     for (int i = 0; i < 8; i++)
         keep[n++] = a->ns_fds[i];
@@ -308,13 +309,18 @@ _Noreturn void veil_child_main(veil_child_args *a)
     CHECK(veil_sync_send(sync_fd, VEIL_SYNC_READY, NULL, 0, -1) < 0
               ? veil_error_set(&err, errno, "sync with the runtime")
               : 0);
-    close(sync_fd);
-    sync_fd = -1;
-
-    start_conn = veil_start_accept(a->opts->start_fd, &err);
-    if (start_conn < 0)
-        fail(sync_fd, err);
-    close(a->opts->start_fd);
+    if (a->opts->start_fd < 0) {
+        /* run: the runtime starts us over the same socket, which then
+         * carries our errors and closes at execve */
+        CHECK(veil_sync_expect(sync_fd, VEIL_SYNC_START, NULL, 0, NULL, NULL, &err));
+    } else {
+        close(sync_fd);
+        sync_fd = -1;
+        start_conn = veil_start_accept(a->opts->start_fd, &err);
+        if (start_conn < 0)
+            fail(sync_fd, err);
+        close(a->opts->start_fd);
+    }
     if (plan->hooks[VEIL_HOOK_START_CONTAINER].n)
         CHECK(veil_hooks_run(a->ctx, &plan->hooks[VEIL_HOOK_START_CONTAINER], "startContainer",
                              start_state, &err));
@@ -329,5 +335,5 @@ _Noreturn void veil_child_main(veil_child_args *a)
         .envp = envp,
     };
     veil_process_finish(&fin, &err);
-    fail(-1, err);
+    fail(sync_fd, err);
 }

@@ -288,6 +288,34 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
     }
 }
 
+int veil_spawn_start(int sync_fd, veil_error **err)
+{
+    int r = 0;
+    if (veil_sync_send(sync_fd, VEIL_SYNC_START, NULL, 0, -1) < 0) {
+        r = veil_error_set(err, errno, "start container init");
+    } else {
+        char buf[VEIL_SYNC_MAX_PAYLOAD + 1];
+        veil_sync_type type;
+        size_t n = 0;
+        int fd = -1;
+        if (veil_sync_recv(sync_fd, &type, buf, VEIL_SYNC_MAX_PAYLOAD, &n, &fd) < 0) {
+            /* EOF: the socket closed at init's execve */
+            if (errno != EPIPE)
+                r = veil_error_set(err, errno, "read from container init");
+        } else {
+            if (fd >= 0)
+                close(fd);
+            buf[n] = '\0';
+            r = type == VEIL_SYNC_ERROR
+                    ? veil_error_set(err, 0, "%s", buf)
+                    : veil_error_set(err, EBADMSG, "unexpected message %u from container init",
+                                     (unsigned)type);
+        }
+    }
+    close(sync_fd);
+    return r;
+}
+
 int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_options *opts,
                veil_spawn_result *res, veil_error **err)
 {
@@ -295,6 +323,7 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     res->pid = -1;
     res->pidfd = -1;
     res->pty_master = -1;
+    res->sync_fd = -1;
     if (veil_sysctl_check_netns(plan, err) < 0)
         return -1;
     if (veil_ns_open_paths(plan, a.ns_fds, err) < 0)
@@ -353,7 +382,10 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     bool userns_by_clone = (clone_flags & CLONE_NEWUSER) != 0;
     if (drive(ctx, plan, opts, &pid, &pidfd, userns_by_clone, sv[0], &res->pty_master, err) < 0)
         goto fail_child;
-    close(sv[0]);
+    if (opts->start_fd < 0)
+        res->sync_fd = sv[0]; /* init waits there for VEIL_SYNC_START */
+    else
+        close(sv[0]);
     res->pid = pid;
     res->pidfd = pidfd;
     return 0;
