@@ -5,7 +5,7 @@
 set -eu
 want="build-essential cmake pkg-config libyajl-dev libseccomp-dev busybox-static"
 if [ "${1:-build}" = test ]; then
-	want="$want check python3 python3-jsonschema jq clang iproute2 procps util-linux"
+	want="$want check python3 python3-jsonschema jq clang iproute2 procps util-linux strace"
 	# the engine tests (tests/e2e): containerd with its runc shim, podman and conmon;
 	# script(1) from bsdutils gives them a terminal
 	want="$want containerd podman conmon bsdutils"
