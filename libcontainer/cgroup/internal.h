@@ -73,6 +73,10 @@ int veil_cg_apply(veil_cgroup *cg, const veil_cgroup_write *w, size_t n, bool sk
 
 /* Writes value (each line separately) to dir/file.  Returns 0 or an errno. */
 int veil_cg_write(const char *dir, const char *file, const char *value);
+/* Opens dir/file for writes one after another (v1 device rules), and
+ * writes one single-line value to it.  0 or an errno. */
+int veil_cg_open_write(const char *dir, const char *file, int *fd);
+int veil_cg_write_fd(int fd, const char *value);
 /* Reads dir/file into a malloc'd NUL-terminated buffer.  0 or an errno. */
 int veil_cg_read(const char *dir, const char *file, char **out);
 /* Reads a single number (or "max" -> UINT64_MAX).  0 or an errno. */
