@@ -23,7 +23,6 @@
 #include <unistd.h>
 
 #include "cgroup/internal.h"
-#include "util/cleanup.h"
 
 void veil_cgroup_entry_init(veil_cgroup_entry *e)
 {
@@ -50,10 +49,11 @@ static int open_in(int dirfd, const char *dir, const char *file, int flags)
 {
     if (dirfd >= 0)
         return openat(dirfd, file, flags | O_CLOEXEC | O_NOFOLLOW);
-    _cleanup_close_ int d = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    if (d < 0)
-        return -1;
-    return openat(d, file, flags | O_CLOEXEC | O_NOFOLLOW);
+    int fd = -1;
+    int e = veil_cg_open_write(dir, file, &fd);
+    if (e)
+        errno = e;
+    return fd;
 }
 
 int veil_cg_entry_add(veil_cgroup_entry *e, const veil_cg_hier *h, int dirfd, const char *name,
