@@ -7,7 +7,7 @@
 #   bench/compare.sh [options]
 #     --veil PATH        the veil binary (default: build/cmd/veil/veil, then $PATH)
 #     --runtimes "A B"   others to compare (default: "crun runc", those installed)
-#     --variants "V..."  plain seccomp cgroup (default: all three)
+#     --variants "V..."  plain seccomp cgroup (default: all three; "none": no lifecycles)
 #     --n N              lifecycles per runtime, mode and variant (default 100)
 #     --rounds R         interleaved rounds (default 5)
 #     --k K              parallel workers (default 4)
@@ -55,6 +55,7 @@ note() { echo "compare.sh: $*" >&2; }
 die() { note "error: $*"; exit 1; }
 [ "$(id -u)" = 0 ] || die "needs root"
 
+[ "$VARIANTS" = none ] && VARIANTS=""
 if [ "$SMOKE" = 1 ]; then
 	RUNTIMES="" VARIANTS="plain" N=4 ROUNDS=2 K=2 EXEC_N=3 LIST_N=20 SCALE_N=10
 fi
@@ -262,13 +263,19 @@ if [ "$DO_SCALE" = 1 ]; then
 	[ "$SCALE_ALL" = 1 ] && scale_names=("${NAMES[@]}")
 	for n in "${scale_names[@]}"; do
 		rt=${RT[$n]} root=$T/scale-$n
-		# create latency with no container, then with SCALE_N running ones
-		"$DRIVER" create "$rt" "$root" "$T/b-scale" "c0" 40 >"$SAMPLES/scale0-$n"
+		# create latency with no container, then with SCALE_N running ones;
+		# each after a pause, so that the kernel's deferred work of what
+		# came before (cgroups being freed, network namespaces torn down)
+		# is not measured as part of it
+		settle=$([ "$SMOKE" = 1 ] && echo 0 || echo 10)
+		sleep "$settle"
+		"$DRIVER" create "$rt" "$root" "$T/b-scale" "c0" 60 >"$SAMPLES/scale0-$n"
 		for i in $(seq "$SCALE_N"); do
 			"$rt" --root "$root" run -d --bundle "$T/b-sleep" "bg$i" </dev/null >/dev/null 2>&1 ||
 				die "$n: background container $i failed"
 		done
-		"$DRIVER" create "$rt" "$root" "$T/b-scale" "c1" 40 >"$SAMPLES/scale1-$n"
+		sleep "$settle"
+		"$DRIVER" create "$rt" "$root" "$T/b-scale" "c1" 60 >"$SAMPLES/scale1-$n"
 		# list with LIST_N containers (the running ones, topped up with created ones)
 		for i in $(seq $((SCALE_N + 1)) "$LIST_N"); do
 			"$rt" --root "$root" create --bundle "$T/b-scale" "bg$i" </dev/null >/dev/null 2>&1 ||
