@@ -3,9 +3,9 @@
 # deps.sh [build|test]: installs, from Debian's apt repositories, what veil
 # needs to build (and, with "test", to run every test suite).  Run as root.
 set -eu
-want="build-essential cmake pkg-config libyajl-dev libcap-dev libseccomp-dev libmnl-dev busybox-static"
+want="build-essential cmake pkg-config libyajl-dev libseccomp-dev busybox-static"
 if [ "${1:-build}" = test ]; then
-	want="$want check python3 python3-jsonschema jq clang iproute2 procps util-linux"
+	want="$want check python3 python3-jsonschema jq clang iproute2 procps util-linux strace"
 	# the engine tests (tests/e2e): containerd with its runc shim, podman and conmon;
 	# script(1) from bsdutils gives them a terminal
 	want="$want containerd podman conmon bsdutils"

@@ -62,21 +62,33 @@ static bool is_fs(const char *path, long magic)
 
 /* The mount of a v1 controller: /sys/fs/cgroup/<name>, or the usual
  * co-mount directory when the per-controller symlink is missing. */
-static bool v1_mount(veil_cgroup_ctrl c, char *buf, size_t len)
+static const char *v1_comount_name(veil_cgroup_ctrl c)
 {
-    const char *name = c == VEIL_CG_SYSTEMD ? "systemd" : veil_cgroup_ctrl_name(c);
-    snprintf(buf, len, "%s/%s", VEIL_CGROUP_ROOT, name);
-    if (is_fs(buf, CGROUP_SUPER_MAGIC))
-        return true;
-    const char *co = NULL;
     if (c == VEIL_CG_CPU || c == VEIL_CG_CPUACCT)
-        co = "cpu,cpuacct";
-    else if (c == VEIL_CG_NET_CLS || c == VEIL_CG_NET_PRIO)
-        co = "net_cls,net_prio";
-    if (co == NULL)
-        return false;
-    snprintf(buf, len, "%s/%s", VEIL_CGROUP_ROOT, co);
-    return is_fs(buf, CGROUP_SUPER_MAGIC);
+        return "cpu,cpuacct";
+    if (c == VEIL_CG_NET_CLS || c == VEIL_CG_NET_PRIO)
+        return "net_cls,net_prio";
+    return NULL;
+}
+
+static void v1_path(veil_cgroup_ctrl c, bool comounted, char *buf, size_t len)
+{
+    const char *name = comounted ? v1_comount_name(c)
+                       : c == VEIL_CG_SYSTEMD ? "systemd"
+                                               : veil_cgroup_ctrl_name(c);
+    snprintf(buf, len, "%s/%s", VEIL_CGROUP_ROOT, name);
+}
+
+/* 0: not mounted, 1: at its own name, 2: at the co-mount directory. */
+static int v1_mount(veil_cgroup_ctrl c, char *buf, size_t len)
+{
+    v1_path(c, false, buf, len);
+    if (is_fs(buf, CGROUP_SUPER_MAGIC))
+        return 1;
+    if (v1_comount_name(c) == NULL)
+        return 0;
+    v1_path(c, true, buf, len);
+    return is_fs(buf, CGROUP_SUPER_MAGIC) ? 2 : 0;
 }
 
 static uint32_t v2_controllers(const char *mount)
@@ -95,31 +107,40 @@ static uint32_t v2_controllers(const char *mount)
     return bits;
 }
 
-veil_cgroup_layout veil_cgroup_detect(uint32_t *v1_controllers, uint32_t *v2_controllers_out)
+void veil_cgroup_detect_host(veil_cgroup_host *h)
 {
-    uint32_t v1 = 0, v2 = 0;
-    veil_cgroup_layout layout = VEIL_CGROUP_NONE;
+    *h = (veil_cgroup_host){.layout = VEIL_CGROUP_NONE};
     char buf[256];
     if (is_fs(VEIL_CGROUP_ROOT, CGROUP2_SUPER_MAGIC)) {
-        v2 = v2_controllers(VEIL_CGROUP_ROOT);
-        layout = VEIL_CGROUP_V2;
-    } else {
-        for (size_t i = 0; i < sizeof(v1_order) / sizeof(v1_order[0]); i++)
-            if (v1_mount(v1_order[i], buf, sizeof(buf)))
-                v1 |= VEIL_CG_BIT(v1_order[i]);
-        snprintf(buf, sizeof(buf), "%s/unified", VEIL_CGROUP_ROOT);
-        if (is_fs(buf, CGROUP2_SUPER_MAGIC)) {
-            v2 = v2_controllers(buf);
-            layout = VEIL_CGROUP_HYBRID;
-        } else if (v1) {
-            layout = VEIL_CGROUP_V1;
-        }
+        h->v2 = v2_controllers(VEIL_CGROUP_ROOT);
+        h->layout = VEIL_CGROUP_V2;
+        return;
     }
+    for (size_t i = 0; i < sizeof(v1_order) / sizeof(v1_order[0]); i++) {
+        int where = v1_mount(v1_order[i], buf, sizeof(buf));
+        if (where)
+            h->v1 |= VEIL_CG_BIT(v1_order[i]);
+        if (where == 2)
+            h->v1_comounted |= VEIL_CG_BIT(v1_order[i]);
+    }
+    snprintf(buf, sizeof(buf), "%s/unified", VEIL_CGROUP_ROOT);
+    if (is_fs(buf, CGROUP2_SUPER_MAGIC)) {
+        h->v2 = v2_controllers(buf);
+        h->layout = VEIL_CGROUP_HYBRID;
+    } else if (h->v1) {
+        h->layout = VEIL_CGROUP_V1;
+    }
+}
+
+veil_cgroup_layout veil_cgroup_detect(uint32_t *v1_controllers, uint32_t *v2_controllers_out)
+{
+    veil_cgroup_host h;
+    veil_cgroup_detect_host(&h);
     if (v1_controllers)
-        *v1_controllers = v1;
+        *v1_controllers = h.v1;
     if (v2_controllers_out)
-        *v2_controllers_out = v2;
-    return layout;
+        *v2_controllers_out = h.v2;
+    return h.layout;
 }
 
 /* ---- paths ------------------------------------------------------------------ */
@@ -315,10 +336,11 @@ const char *veil_cgroup_dir_at(const veil_cgroup *cg, const char *mount)
 
 /* ---- creation ------------------------------------------------------------------- */
 
-static int resolve(veil_cgroup *cg, const char *path, bool relative, veil_error **err)
+static int resolve(veil_cgroup *cg, const char *path, bool relative, const veil_cgroup_host *hh,
+                   veil_error **err)
 {
-    uint32_t v1 = 0, v2 = 0;
-    veil_cgroup_layout host = veil_cgroup_detect(&v1, &v2);
+    uint32_t v1 = hh->v1;
+    veil_cgroup_layout host = hh->layout;
     bool want_v2 = cg->layout == VEIL_CGROUP_V2;
     if (want_v2 != (host == VEIL_CGROUP_V2) || host == VEIL_CGROUP_NONE ||
         (cg->layout == VEIL_CGROUP_HYBRID && host != VEIL_CGROUP_HYBRID))
@@ -355,8 +377,9 @@ static int resolve(veil_cgroup *cg, const char *path, bool relative, veil_error 
     char mount[256];
     for (size_t i = 0; i < sizeof(v1_order) / sizeof(v1_order[0]); i++) {
         veil_cgroup_ctrl c = v1_order[i];
-        if (!(v1 & VEIL_CG_BIT(c)) || !v1_mount(c, mount, sizeof(mount)))
+        if (!(v1 & VEIL_CG_BIT(c)))
             continue;
+        v1_path(c, (hh->v1_comounted & VEIL_CG_BIT(c)) != 0, mount, sizeof(mount));
         struct stat st;
         if (stat(mount, &st) < 0)
             return veil_error_set(err, errno, "stat %s", mount);
@@ -453,6 +476,10 @@ static int rmdir_retry(const char *dir)
 /* Removes dir and the cgroups the container made below it (deepest first). */
 static int remove_tree(const char *dir, int depth)
 {
+    /* the usual case, without reading the directory: no cgroup below, no
+     * task left */
+    if (rmdir(dir) == 0 || errno == ENOENT)
+        return 0;
     if (depth < 32) {
         _cleanup_closedir_ DIR *d = opendir(dir);
         if (d == NULL)
@@ -585,6 +612,15 @@ static void rollback(veil_cgroup **p)
 int veil_cgroup_create(const veil_context *ctx, const veil_cgroup_plan *plan,
                        veil_cgroup_layout layout, veil_cgroup **out, veil_error **err)
 {
+    veil_cgroup_host host;
+    veil_cgroup_detect_host(&host);
+    return veil_cgroup_create_on(ctx, plan, layout, &host, out, err);
+}
+
+int veil_cgroup_create_on(const veil_context *ctx, const veil_cgroup_plan *plan,
+                          veil_cgroup_layout layout, const veil_cgroup_host *host,
+                          veil_cgroup **out, veil_error **err)
+{
     if (ctx && ctx->systemd_cgroup)
         return veil_error_set(err, 0,
                               "systemd cgroup driver is not supported yet; use the cgroupfs driver");
@@ -600,7 +636,7 @@ int veil_cgroup_create(const veil_context *ctx, const veil_cgroup_plan *plan,
         return veil_error_set(err, 0, "the plan has no cgroup path");
     _cleanup_free_ char *path = NULL;
     if (clean_path(plan->path, &path, err) < 0 ||
-        resolve(cg, path, plan->path_relative, err) < 0)
+        resolve(cg, path, plan->path_relative, host, err) < 0)
         return -1;
     cg->path = strdup(veil_cg_main(cg)->rel);
     if (cg->path == NULL)

@@ -23,6 +23,13 @@ typedef struct veil_cgroup veil_cgroup;
  * NULL); the v2 mask has VEIL_CG_UNIFIED set when a cgroup2 tree exists
  * and VEIL_CG_BLKIO for its "io" controller. */
 veil_cgroup_layout veil_cgroup_detect(uint32_t *v1_controllers, uint32_t *v2_controllers);
+/* All that detection finds, for passing on (one detection per command). */
+typedef struct veil_cgroup_host {
+    veil_cgroup_layout layout;
+    uint32_t v1, v2;
+    uint32_t v1_comounted; /* v1 controllers found at their co-mount directory */
+} veil_cgroup_host;
+void veil_cgroup_detect_host(veil_cgroup_host *host);
 /* "v1", "hybrid", "v2", "none". */
 const char *veil_cgroup_layout_name(veil_cgroup_layout layout);
 
@@ -35,6 +42,10 @@ const char *veil_cgroup_layout_name(veil_cgroup_layout layout);
  * ctx->systemd_cgroup is refused (not supported yet). */
 int veil_cgroup_create(const veil_context *ctx, const veil_cgroup_plan *plan,
                        veil_cgroup_layout layout, veil_cgroup **out, veil_error **err);
+/* The same on a host detected before (veil_cgroup_detect_host). */
+int veil_cgroup_create_on(const veil_context *ctx, const veil_cgroup_plan *plan,
+                          veil_cgroup_layout layout, const veil_cgroup_host *host,
+                          veil_cgroup **out, veil_error **err);
 
 /* What the container state keeps of a cgroup (layout, path, and which
  * directories veil created), as a single printable string... */
@@ -65,6 +76,28 @@ int veil_cgroup_v2_fd(const veil_cgroup *cg);
  * and, on hybrid hosts, the unified tree). */
 int veil_cgroup_add_pid(const veil_cgroup *cg, pid_t pid, veil_error **err);
 
+/* ---- a new process entering the cgroup by itself (entry.c) ------------- */
+
+/* What the runtime opens before cloning a container process so that the
+ * process can join the cgroup itself, without the kernel's global lock
+ * that moving another process takes (see entry.c). */
+typedef struct veil_cgroup_entry {
+    int clone_fd;      /* the cgroup2 directory for CLONE_INTO_CGROUP, or -1 */
+    int unified_procs; /* its cgroup.procs, if the clone could not use clone_fd */
+    const char *unified_name;
+    int fds[VEIL_CG__COUNT]; /* v1 "tasks" files */
+    const char *names[VEIL_CG__COUNT];
+    size_t n;
+} veil_cgroup_entry;
+
+void veil_cgroup_entry_init(veil_cgroup_entry *e);
+/* Opens the files of every hierarchy of cg (cg may be NULL: nothing). */
+int veil_cgroup_entry_open(const veil_cgroup *cg, veil_cgroup_entry *e, veil_error **err);
+/* In the new process: joins every hierarchy (cloned_into: the clone put it
+ * in the cgroup2 tree already) and closes the files. */
+int veil_cgroup_entry_join(veil_cgroup_entry *e, bool cloned_into, veil_error **err);
+void veil_cgroup_entry_close(veil_cgroup_entry *e);
+
 /* ---- joining a running container (exec) --------------------------------- */
 
 /* Where an exec'd process goes: the container's cgroup in every hierarchy,
@@ -86,6 +119,9 @@ bool veil_cgroup_target_has_sub(const veil_cgroup_target *t);
  * controllers, name=systemd and, on hybrid hosts, the unified tree). */
 int veil_cgroup_target_add_pid(const veil_cgroup_target *t, pid_t pid, veil_error **err);
 void veil_cgroup_target_free(veil_cgroup_target *t);
+/* The entry files of the target (an exec'd process joins by itself). */
+int veil_cgroup_target_entry_open(const veil_cgroup_target *t, veil_cgroup_entry *e,
+                                  veil_error **err);
 
 /* Pure v2: an O_PATH fd of the cgroup process pid is in now (from
  * /proc/<pid>/cgroup), for joining the container's init where it moved. */

@@ -30,6 +30,21 @@ static int write_line(int fd, const char *s, size_t len)
     return (size_t)w == len ? 0 : EIO;
 }
 
+int veil_cg_open_write(const char *dir, const char *file, int *fd)
+{
+    char path[PATH_MAX];
+    int r = path_of(path, sizeof(path), dir, file);
+    if (r)
+        return r;
+    *fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    return *fd < 0 ? errno : 0;
+}
+
+int veil_cg_write_fd(int fd, const char *value)
+{
+    return write_line(fd, value, strlen(value));
+}
+
 int veil_cg_write(const char *dir, const char *file, const char *value)
 {
     char path[PATH_MAX];

@@ -55,6 +55,13 @@ veil_cg_hier *veil_cg_main(const veil_cgroup *cg);
 /* Name of a v2 controller as in cgroup.controllers ("io" for blkio). */
 const char *veil_cg_v2_name(veil_cgroup_ctrl c);
 
+/* ---- entry.c ---------------------------------------------------------------- */
+
+/* Adds hierarchy h (its directory: dirfd if >= 0, else h->dir; name for
+ * messages, borrowed). */
+int veil_cg_entry_add(veil_cgroup_entry *e, const veil_cg_hier *h, int dirfd, const char *name,
+                      veil_error **err);
+
 /* ---- ops.c ------------------------------------------------------------------- */
 
 /* Carries out the writes in order (flags: see VEIL_CGROUP_WRITE_*).
@@ -66,6 +73,10 @@ int veil_cg_apply(veil_cgroup *cg, const veil_cgroup_write *w, size_t n, bool sk
 
 /* Writes value (each line separately) to dir/file.  Returns 0 or an errno. */
 int veil_cg_write(const char *dir, const char *file, const char *value);
+/* Opens dir/file for writes one after another (v1 device rules), and
+ * writes one single-line value to it.  0 or an errno. */
+int veil_cg_open_write(const char *dir, const char *file, int *fd);
+int veil_cg_write_fd(int fd, const char *value);
 /* Reads dir/file into a malloc'd NUL-terminated buffer.  0 or an errno. */
 int veil_cg_read(const char *dir, const char *file, char **out);
 /* Reads a single number (or "max" -> UINT64_MAX).  0 or an errno. */

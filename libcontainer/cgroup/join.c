@@ -246,3 +246,18 @@ int veil_cgroup_v2_fd_of(pid_t pid, veil_error **err)
     }
     return veil_error_set(err, ENOENT, "process %d has no cgroup v2 path", (int)pid);
 }
+
+int veil_cgroup_target_entry_open(const veil_cgroup_target *t, veil_cgroup_entry *e,
+                                  veil_error **err)
+{
+    veil_cgroup_entry_init(e);
+    const veil_cgroup *cg = t->cg;
+    if (cg->layout == VEIL_CGROUP_NONE)
+        return 0;
+    for (size_t i = 0; i < cg->n; i++)
+        if (veil_cg_entry_add(e, &cg->h[i], t->fd[i], cg->h[i].dir, err) < 0) {
+            veil_cgroup_entry_close(e);
+            return -1;
+        }
+    return 0;
+}

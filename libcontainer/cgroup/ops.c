@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cgroup/internal.h"
 #include "util/cleanup.h"
@@ -113,17 +114,57 @@ static int apply_one(veil_cgroup *cg, const veil_cgroup_write *w, bool may_defer
     return 0;
 }
 
+/* The v1 device rules are a dozen writes to devices.allow and
+ * devices.deny: each file is opened once for all of them. */
+typedef struct rule_files {
+    int fd[2]; /* allow, deny */
+} rule_files;
+
+static void rule_files_close(rule_files *f)
+{
+    for (int i = 0; i < 2; i++)
+        if (f->fd[i] >= 0)
+            close(f->fd[i]);
+}
+
+/* 1: written (or failed: *err set, returns -1), 0: not a plain rule write */
+static int apply_rule(veil_cgroup *cg, const veil_cgroup_write *w, rule_files *f, veil_error **err)
+{
+    int k = strcmp(w->file, "devices.allow") == 0  ? 0
+            : strcmp(w->file, "devices.deny") == 0 ? 1
+                                                   : -1;
+    if (k < 0 || w->ctrl != VEIL_CG_DEVICES || w->flags || w->alt_file ||
+        strchr(w->value, '\n'))
+        return 0;
+    const veil_cg_hier *h = veil_cg_hier_of(cg, w->ctrl);
+    if (h == NULL)
+        return 0;
+    int e = f->fd[k] >= 0 ? 0 : veil_cg_open_write(h->dir, w->file, &f->fd[k]);
+    if (e == 0)
+        e = veil_cg_write_fd(f->fd[k], w->value);
+    if (e)
+        return veil_cg_write_error(err, e, h->dir, w->file, w->value);
+    return 1;
+}
+
 int veil_cg_apply(veil_cgroup *cg, const veil_cgroup_write *w, size_t n, bool skip_devices,
                   veil_error **err)
 {
     _cleanup_free_ size_t *later = calloc(n ? n : 1, sizeof(*later));
     if (later == NULL)
         return veil_error_set(err, ENOMEM, "cgroup");
+    __attribute__((cleanup(rule_files_close))) rule_files rules = {{-1, -1}};
     size_t n_later = 0;
     for (size_t i = 0; i < n; i++) {
         if (skip_devices && w[i].ctrl == VEIL_CG_DEVICES)
             continue;
-        int r = apply_one(cg, &w[i], true, err);
+        int r = apply_rule(cg, &w[i], &rules, err);
+        if (r != 0) {
+            if (r < 0)
+                return -1;
+            continue;
+        }
+        r = apply_one(cg, &w[i], true, err);
         if (r < 0)
             return -1;
         if (r == 1)

@@ -14,6 +14,24 @@ static bool blank(const char *s)
     return s[strspn(s, " \n")] == '\0';
 }
 
+/*
+ * A new cpuset balances its CPUs by default (cpuset.sched_load_balance 1),
+ * so every write of its cpuset.cpus, and its removal, makes the kernel
+ * rebuild the scheduler domains: work that walks every cpuset and their
+ * tasks, growing with the number of containers on the host.  When the
+ * parent balances its CPUs (the usual case: the root does), the flag of a
+ * child whose CPUs are a subset of the parent's changes nothing (the
+ * parent's domain already spans them; cgroup-v1/cpusets.rst, 1.7), so a
+ * cpuset veil creates there is made with the flag off, before it gets any
+ * CPU.  Best effort: without it only the cost differs.
+ */
+static void keep_out_of_sched_domains(const char *dir, const char *parent)
+{
+    _cleanup_free_ char *p = NULL;
+    if (veil_cg_read(parent, "cpuset.sched_load_balance", &p) == 0 && p[0] == '1')
+        veil_cg_write(dir, "cpuset.sched_load_balance", "0");
+}
+
 int veil_cg_v1_cpuset_init(const veil_cg_hier *h, veil_error **err)
 {
     /* Walk from the mount down to the container's directory: each one with
@@ -41,6 +59,10 @@ int veil_cg_v1_cpuset_init(const veil_cg_hier *h, veil_error **err)
         char parent[4096];
         snprintf(parent, sizeof(parent), "%s", dir);
         *cuts[--n] = '/';
+        /* n levels are left below this one: this one is veil's if it is
+         * among the `created` last ones */
+        if (n < h->created)
+            keep_out_of_sched_domains(dir, parent);
         static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
         for (size_t f = 0; f < 2; f++) {
             _cleanup_free_ char *mine = NULL, *theirs = NULL;

@@ -53,15 +53,42 @@ int veil_validate_id(const char *id, veil_error **err)
     return 0;
 }
 
+/* UTC from the day count (days since 1970-01-01), computed here: glibc's
+ * gmtime_r loads the time zone (/etc/localtime) on first use, which UTC
+ * does not need. */
+static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
+{
+    z += 719468; /* days from 0000-03-01 */
+    long long era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);                       /* [0, 146096] */
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);             /* [0, 365] */
+    unsigned mp = (5 * doy + 2) / 153;                                  /* March = 0 */
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
 void veil_format_created(char *buf, size_t len)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    char base[32];
-    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, len, "%s.%09ldZ", base, ts.tv_nsec);
+    veil_format_time(&ts, buf, len);
+}
+
+void veil_format_time(const struct timespec *t, char *buf, size_t len)
+{
+    struct timespec ts = *t;
+    long long days = ts.tv_sec / 86400, secs = ts.tv_sec % 86400;
+    if (secs < 0) {
+        secs += 86400;
+        days--;
+    }
+    long long y;
+    unsigned m, d;
+    civil_from_days(days, &y, &m, &d);
+    snprintf(buf, len, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%09ldZ", y, m, d, secs / 3600,
+             secs / 60 % 60, secs % 60, ts.tv_nsec);
 }
 
 /* The state document for hooks during create.  runtime-spec: the status is
@@ -236,8 +263,8 @@ void veil_clamp_caps(const veil_context *ctx, veil_plan *plan)
 /* The plan, the config bytes it came from (saved for exec), and
  * linux.resources as JSON for the state (`update` merges into it). */
 static int load_plan(const veil_context *ctx, const veil_create_options *opts, const char *bundle,
-                     veil_plan **plan, char **raw, size_t *raw_len, char **resources,
-                     veil_error **err)
+                     const veil_cgroup_host *host, veil_plan **plan, char **raw, size_t *raw_len,
+                     char **resources, veil_error **err)
 {
     _cleanup_free_ char *config = NULL;
     if (asprintf(&config, "%s/config.json", bundle) < 0)
@@ -254,8 +281,11 @@ static int load_plan(const veil_context *ctx, const veil_create_options *opts, c
         .no_new_keyring = opts->no_new_keyring,
         .preserve_fds = opts->preserve_fds,
     };
-    if (!ctx->no_cgroups)
-        po.cgroup_layout = veil_cgroup_detect(&po.v1_controllers, &po.v2_controllers);
+    if (!ctx->no_cgroups) {
+        po.cgroup_layout = host->layout;
+        po.v1_controllers = host->v1;
+        po.v2_controllers = host->v2;
+    }
     int r = veil_plan_build(spec, &po, plan, err);
     if (r == 0 && spec->linux_ && spec->linux_->resources &&
         (*resources = veil_spec_resources_to_json(spec->linux_->resources, NULL, err)) == NULL) {
@@ -287,6 +317,9 @@ void veil_created_close(veil_created *c)
         close(c->pidfd);
     if (c->pty_master >= 0)
         close(c->pty_master);
+    if (c->sync_fd >= 0)
+        close(c->sync_fd);
+    c->sync_fd = -1;
     veil_cgroup_free(c->cgroup);
     veil_state_record_free(c->rec);
     c->dirfd = c->pidfd = c->pty_master = -1;
@@ -301,6 +334,7 @@ typedef struct create_job {
     int dirfd;
     bool made_state;
     veil_cgroup *cgroup;
+    veil_cgroup_host host; /* detected once, for the plan and the cgroup */
     veil_seccomp_prog *seccomp;
     int console_fd, start_fd, listener_fd;
 } create_job;
@@ -333,7 +367,7 @@ static void job_close(create_job *j)
 }
 
 static int prepare_job(create_job *j, const veil_plan *plan, const veil_create_options *opts,
-                       bool keep_pty, veil_error **err)
+                       bool keep_pty, bool direct_start, veil_error **err)
 {
     const veil_context *ctx = j->ctx;
     const veil_plan_process *p = plan->process;
@@ -358,17 +392,20 @@ static int prepare_job(create_job *j, const veil_plan *plan, const veil_create_o
             (j->listener_fd = veil_seccomp_connect_listener(plan->seccomp, err)) < 0)
             return -1;
     }
-    if (!ctx->no_cgroups && veil_cgroup_create(ctx, &plan->cgroup, veil_cgroup_detect(NULL, NULL),
-                                               &j->cgroup, err) < 0)
+    if (!ctx->no_cgroups && veil_cgroup_create_on(ctx, &plan->cgroup, j->host.layout, &j->host,
+                                                  &j->cgroup, err) < 0)
         return -1;
+    if (direct_start)
+        return 0;
     j->start_fd = veil_start_listen(j->dirfd, err);
     return j->start_fd < 0 ? -1 : 0;
 }
 
 int veil_container_do_create(const veil_context *ctx, const veil_create_options *opts,
-                             bool keep_pty, veil_created *out, veil_error **err)
+                             bool keep_pty, bool direct_start, veil_created *out,
+                             veil_error **err)
 {
-    out->dirfd = out->pidfd = out->pty_master = -1;
+    out->dirfd = out->pidfd = out->pty_master = out->sync_fd = -1;
     out->rec = NULL;
     out->cgroup = NULL;
     if (veil_validate_id(opts->id, err) < 0)
@@ -380,14 +417,16 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     _cleanup_free_ char *raw = NULL;
     size_t raw_len = 0;
     _cleanup_free_ char *resources = NULL;
-    if (load_plan(ctx, opts, bundle, &plan, &raw, &raw_len, &resources, err) < 0)
-        return -1;
     create_job j = {.ctx = ctx, .id = opts->id, .dirfd = -1, .console_fd = -1, .start_fd = -1,
                     .listener_fd = -1};
+    if (!ctx->no_cgroups)
+        veil_cgroup_detect_host(&j.host);
+    if (load_plan(ctx, opts, bundle, &j.host, &plan, &raw, &raw_len, &resources, err) < 0)
+        return -1;
     veil_state_record *rec = NULL;
     struct hook_state_ctx hs = {0};
-    veil_spawn_result res = {.pid = -1, .pidfd = -1, .pty_master = -1};
-    int r = prepare_job(&j, plan, opts, keep_pty, err);
+    veil_spawn_result res = {.pid = -1, .pidfd = -1, .pty_master = -1, .sync_fd = -1};
+    int r = prepare_job(&j, plan, opts, keep_pty, direct_start, err);
     if (r == 0)
         r = veil_state_save_config(j.dirfd, raw, raw_len, err);
     if (r == 0 && (rec = new_record(plan, bundle)) == NULL)
@@ -438,6 +477,8 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
             close(res.pidfd);
         if (res.pty_master >= 0)
             close(res.pty_master);
+        if (res.sync_fd >= 0)
+            close(res.sync_fd);
         job_undo(&j);
         if (j.dirfd >= 0)
             close(j.dirfd);
@@ -452,6 +493,7 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     out->pid = res.pid;
     out->pidfd = res.pidfd;
     out->pty_master = res.pty_master;
+    out->sync_fd = res.sync_fd;
     return 0;
 }
 
@@ -459,7 +501,7 @@ int veil_container_create(const veil_context *ctx, const veil_create_options *op
                           veil_error **err)
 {
     veil_created c;
-    if (veil_container_do_create(ctx, opts, false, &c, err) < 0)
+    if (veil_container_do_create(ctx, opts, false, false, &c, err) < 0)
         return -1;
     if (pid)
         *pid = c.pid;

@@ -19,11 +19,17 @@ typedef struct veil_created {
     pid_t pid;
     int pidfd;
     int pty_master;  /* run without console socket: the terminal to proxy */
+    int sync_fd;     /* direct start: the channel to init, else -1 */
 } veil_created;
 
-/* create, keeping the handles (run uses them; create closes them). */
+/* create, keeping the handles (run uses them; create closes them).  With
+ * direct_start (run) no start socket is made: veil_container_start_created
+ * starts init over the channel kept in out->sync_fd. */
 int veil_container_do_create(const veil_context *ctx, const veil_create_options *opts,
-                             bool keep_pty, veil_created *out, veil_error **err);
+                             bool keep_pty, bool direct_start, veil_created *out,
+                             veil_error **err);
+/* Starts what do_create made: over the kept channel, or like `start`. */
+int veil_container_start_created(const veil_context *ctx, veil_created *c, veil_error **err);
 void veil_created_close(veil_created *c);
 
 /* start on an open, locked state directory. */
@@ -84,3 +90,6 @@ int veil_write_pid_file(const char *path, pid_t pid, veil_error **err);
 
 /* RFC 3339 with nanoseconds, UTC. */
 void veil_format_created(char *buf, size_t len);
+/* The same format (RFC 3339, UTC, nanoseconds) for a given time. */
+struct timespec;
+void veil_format_time(const struct timespec *ts, char *buf, size_t len);

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,7 @@
 #include "container/internal.h"
 #include "linux/linux.h"
 #include "util/cleanup.h"
+#include "util/passwd.h"
 
 int veil_open_init(const veil_state_record *rec)
 {
@@ -75,6 +75,37 @@ int veil_container_open_record(const veil_context *ctx, const char *id, bool loc
     return 0;
 }
 
+static int run_poststart(const veil_context *ctx, veil_state_record *rec, veil_error **err)
+{
+    if (rec->poststart.n == 0)
+        return 0;
+    _cleanup_free_ char *state = veil_state_hook_json(rec, VEIL_STATUS_RUNNING);
+    if (veil_hooks_run(ctx, &rec->poststart, "poststart", state, err) < 0) {
+        /* runtime-spec 1.3: a failed poststart hook stops the container */
+        kill(rec->pid, SIGKILL);
+        return -1;
+    }
+    return 0;
+}
+
+int veil_container_start_created(const veil_context *ctx, veil_created *c, veil_error **err)
+{
+    if (c->sync_fd < 0)
+        return veil_container_do_start(ctx, c->dirfd, c->rec, err);
+    int fd = c->sync_fd;
+    c->sync_fd = -1;
+    if (c->rec->no_process) {
+        close(fd);
+        kill(c->pid, SIGKILL);
+        return veil_error_set(err, 0, "container %s: config.json has no process to start",
+                              c->rec->id);
+    }
+    if (veil_spawn_start(fd, err) < 0)
+        return -1;
+    veil_debug(ctx, "container %s started", c->rec->id);
+    return run_poststart(ctx, c->rec, err);
+}
+
 int veil_container_do_start(const veil_context *ctx, int dirfd, veil_state_record *rec,
                             veil_error **err)
 {
@@ -86,25 +117,17 @@ int veil_container_do_start(const veil_context *ctx, int dirfd, veil_state_recor
         return veil_error_set(err, 0, "container %s: config.json has no process to start", rec->id);
     }
     int r = veil_start_trigger(dirfd, rec->id, err);
-    unlinkat(dirfd, VEIL_EXEC_SOCK, 0);
-    if (r < 0) {
+    /* without the socket the container counts as started (state/status.c):
+     * state.json is rewritten only if it stays */
+    if (unlinkat(dirfd, VEIL_EXEC_SOCK, 0) < 0 && errno != ENOENT) {
         rec->started = true;
-        veil_state_write(dirfd, rec, NULL);
-        return -1;
+        if (veil_state_write(dirfd, rec, r < 0 ? NULL : err) < 0 && r == 0)
+            return -1;
     }
-    rec->started = true;
-    if (veil_state_write(dirfd, rec, err) < 0)
+    if (r < 0)
         return -1;
     veil_debug(ctx, "container %s started", rec->id);
-    if (rec->poststart.n) {
-        _cleanup_free_ char *state = veil_state_hook_json(rec, VEIL_STATUS_RUNNING);
-        if (veil_hooks_run(ctx, &rec->poststart, "poststart", state, err) < 0) {
-            /* runtime-spec 1.3: a failed poststart hook stops the container */
-            kill(rec->pid, SIGKILL);
-            return -1;
-        }
-    }
-    return 0;
+    return run_poststart(ctx, rec, err);
 }
 
 int veil_container_start(const veil_context *ctx, const char *id, veil_error **err)
@@ -327,18 +350,27 @@ int veil_container_delete(const veil_context *ctx, const char *id, bool force, v
     return r;
 }
 
-static char *owner_of(int fd)
+/* The owner column: the name of the state directory's owner, as runc finds
+ * it (the host's /etc/passwd as a file), remembered for the next
+ * container, which nearly always has the same owner. */
+typedef struct owner_cache {
+    uid_t uid;
+    char *name;
+} owner_cache;
+
+static char *owner_of(int fd, owner_cache *c)
 {
     struct stat st;
     if (fstat(fd, &st) < 0)
         return strdup("");
-    struct passwd pw, *res = NULL;
-    char buf[1024];
-    if (getpwuid_r(st.st_uid, &pw, buf, sizeof(buf), &res) == 0 && res)
-        return strdup(res->pw_name);
-    char num[16];
-    snprintf(num, sizeof(num), "#%u", (unsigned)st.st_uid);
-    return strdup(num);
+    if (c->name == NULL || c->uid != st.st_uid) {
+        free(c->name);
+        c->uid = st.st_uid;
+        c->name = veil_passwd_field("/etc/passwd", st.st_uid, VEIL_PASSWD_NAME);
+        if (c->name == NULL && asprintf(&c->name, "#%u", (unsigned)st.st_uid) < 0)
+            c->name = NULL;
+    }
+    return strdup(c->name ? c->name : "");
 }
 
 int veil_container_list(const veil_context *ctx, veil_container_state ***out, size_t *n,
@@ -359,6 +391,7 @@ int veil_container_list(const veil_context *ctx, veil_container_state ***out, si
     }
     size_t cap = 0;
     struct dirent *de;
+    owner_cache owners = {0};
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.' || de->d_type != DT_DIR)
             continue;
@@ -375,7 +408,7 @@ int veil_container_list(const veil_context *ctx, veil_container_state ***out, si
         veil_container_state *s = veil_state_public(rec, veil_container_status(ctx, sfd, rec));
         if (s) {
             free(s->owner);
-            s->owner = owner_of(sfd);
+            s->owner = owner_of(sfd, &owners);
         }
         veil_state_record_free(rec);
         close(sfd);
@@ -387,6 +420,7 @@ int veil_container_list(const veil_context *ctx, veil_container_state ***out, si
             if (nv == NULL) {
                 veil_container_state_free(s);
                 closedir(d);
+                free(owners.name);
                 return veil_error_set(err, ENOMEM, "list");
             }
             *out = nv;
@@ -394,6 +428,7 @@ int veil_container_list(const veil_context *ctx, veil_container_state ***out, si
         (*out)[(*n)++] = s;
     }
     closedir(d);
+    free(owners.name);
     return 0;
 }
 

@@ -33,12 +33,13 @@ int veil_container_run(const veil_context *ctx, const veil_run_options *opts, in
     if (!opts->detach)
         sigprocmask(SIG_BLOCK, &fwd, &old);
     veil_created c;
-    if (veil_container_do_create(ctx, &opts->create, !opts->detach, &c, err) < 0) {
+    /* started right here: over the sync channel, no start socket file */
+    if (veil_container_do_create(ctx, &opts->create, !opts->detach, true, &c, err) < 0) {
         if (!opts->detach)
             sigprocmask(SIG_SETMASK, &old, NULL);
         return -1;
     }
-    if (veil_container_do_start(ctx, c.dirfd, c.rec, err) < 0) {
+    if (veil_container_start_created(ctx, &c, err) < 0) {
         veil_error *e = NULL;
         veil_container_do_destroy(ctx, c.dirfd, c.rec, VEIL_STATUS_CREATED, &e);
         veil_error_free(e);

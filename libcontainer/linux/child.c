@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "linux/linux.h"
 #include "linux/seccomp.h"
 #include "state/state.h"
@@ -110,7 +111,8 @@ static void close_other_fds(const veil_child_args *a, unsigned from)
     int keep[16];
     size_t n = 0;
     keep[n++] = a->sync_fd;
-    keep[n++] = a->opts->start_fd;
+    if (a->opts->start_fd >= 0)
+        keep[n++] = a->opts->start_fd;
     keep[n++] = a->opts->seccomp_listener_fd;
     for (int i = 0; i < 8; i++)
         keep[n++] = a->ns_fds[i];
@@ -170,14 +172,22 @@ _Noreturn void veil_child_main(veil_child_args *a)
     /* Nothing of the runtime may be reachable through /proc/<init>/ while it
      * still holds host fds (CVE-2016-9962). */
     prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+    /* our cgroups first, while the runtime finishes its part; a failure is
+     * reported once the runtime listens (after GO) */
+    veil_error *cg_err = NULL;
+    int cg_r = a->cgroup_entry
+                   ? veil_cgroup_entry_join(a->cgroup_entry, a->cgroup_cloned_into, &cg_err)
+                   : 0;
     close_other_fds(a, 3 + plan->preserve_fds);
     umask(0);
 
-    /* GO: the runtime has written our id maps and put us in our cgroups */
+    /* GO: the runtime has written our id maps */
     veil_sync_go go;
     size_t n = 0;
     CHECK(veil_sync_expect(sync_fd, VEIL_SYNC_GO, &go, sizeof(go), &n, NULL, &err));
     a->host_pid = go.host_pid;
+    if (cg_r < 0)
+        fail(sync_fd, cg_err);
 
     CHECK(join_namespaces(a, true, &err));
     bool own_userns = (a->unshare_flags & CLONE_NEWUSER) != 0;
@@ -299,13 +309,18 @@ _Noreturn void veil_child_main(veil_child_args *a)
     CHECK(veil_sync_send(sync_fd, VEIL_SYNC_READY, NULL, 0, -1) < 0
               ? veil_error_set(&err, errno, "sync with the runtime")
               : 0);
-    close(sync_fd);
-    sync_fd = -1;
-
-    start_conn = veil_start_accept(a->opts->start_fd, &err);
-    if (start_conn < 0)
-        fail(sync_fd, err);
-    close(a->opts->start_fd);
+    if (a->opts->start_fd < 0) {
+        /* run: the runtime starts us over the same socket, which then
+         * carries our errors and closes at execve */
+        CHECK(veil_sync_expect(sync_fd, VEIL_SYNC_START, NULL, 0, NULL, NULL, &err));
+    } else {
+        close(sync_fd);
+        sync_fd = -1;
+        start_conn = veil_start_accept(a->opts->start_fd, &err);
+        if (start_conn < 0)
+            fail(sync_fd, err);
+        close(a->opts->start_fd);
+    }
     if (plan->hooks[VEIL_HOOK_START_CONTAINER].n)
         CHECK(veil_hooks_run(a->ctx, &plan->hooks[VEIL_HOOK_START_CONTAINER], "startContainer",
                              start_state, &err));
@@ -320,5 +335,5 @@ _Noreturn void veil_child_main(veil_child_args *a)
         .envp = envp,
     };
     veil_process_finish(&fin, &err);
-    fail(-1, err);
+    fail(sync_fd, err);
 }

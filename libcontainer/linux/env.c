@@ -11,30 +11,15 @@
 
 #include "linux/linux.h"
 #include "util/cleanup.h"
+#include "util/passwd.h"
 
 /* The home directory of uid in the container's /etc/passwd (we are pivoted). */
 static char *home_of(uint32_t uid)
 {
-    _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-    char line[1024];
-    while (f && fgets(line, sizeof(line), f)) {
-        /* name:pw:uid:gid:gecos:home:shell */
-        char *fields[7] = {0};
-        char *p = line;
-        int n = 0;
-        for (; n < 7 && p; n++) {
-            fields[n] = p;
-            p = strchr(p, ':');
-            if (p)
-                *p++ = '\0';
-        }
-        if (n < 6 || fields[2] == NULL || fields[5] == NULL)
-            continue;
-        char *end = NULL;
-        unsigned long u = strtoul(fields[2], &end, 10);
-        if (end != fields[2] && *end == '\0' && u == uid && fields[5][0] == '/')
-            return strdup(fields[5]);
-    }
+    char *home = veil_passwd_field("/etc/passwd", uid, VEIL_PASSWD_HOME);
+    if (home && home[0] == '/')
+        return home;
+    free(home);
     return strdup("/");
 }
 

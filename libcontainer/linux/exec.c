@@ -12,9 +12,12 @@
  * /proc/<pid>/exe of CVE-2019-5736): only execve makes it dumpable again,
  * as the container's program.
  *
- * Protocol on the sync socket: runtime -> GO (host pid; the cgroups are
- * joined), child -> [PTY master] -> READY -> EOF at execve (the socket is
- * close-on-exec) or ERROR with the reason.
+ * The child joins the container's cgroups itself, right away, through
+ * files the runtime opened (cgroup/entry.c: no global kernel lock).
+ *
+ * Protocol on the sync socket: runtime -> GO (host pid), child -> [PTY
+ * master] -> READY -> EOF at execve (the socket is close-on-exec) or ERROR
+ * with the reason.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -139,6 +142,8 @@ typedef struct exec_child {
     const veil_exec_spawn_options *opts;
     int sync_fd;
     int ns_flags; /* joined in the child: all differing but pid and time */
+    veil_cgroup_entry *cgroup_entry;
+    bool cgroup_cloned_into; /* the clone put us in the cgroup2 tree */
 } exec_child;
 
 static _Noreturn void child_fail(int sync_fd, veil_error *err, int status)
@@ -163,6 +168,10 @@ static _Noreturn void exec_child_main(exec_child *c)
     const veil_exec_spawn_options *o = c->opts;
     veil_error *err = NULL;
 
+    /* the cgroups first; a failure is reported once the runtime listens */
+    veil_error *cg_err = NULL;
+    int cg_r = veil_cgroup_entry_join(c->cgroup_entry, c->cgroup_cloned_into, &cg_err);
+
     /* nothing the runtime holds (state directory, console socket, log) may
      * follow us into the container; stdio and the preserved fds stay */
     int keep[] = {c->sync_fd, o->init_pidfd, o->seccomp_listener_fd};
@@ -171,6 +180,8 @@ static _Noreturn void exec_child_main(exec_child *c)
     veil_sync_go go;
     size_t n = 0;
     TRY(veil_sync_expect(c->sync_fd, VEIL_SYNC_GO, &go, sizeof(go), &n, NULL, &err));
+    if (cg_r < 0)
+        child_fail(c->sync_fd, cg_err, 1);
 
     /* with the host's credentials and /proc still */
     TRY(veil_process_set_oom_score_adj(proc, &err));
@@ -320,18 +331,17 @@ static void leave_for_children(ns_children *s)
     s->saved_pid = s->saved_time = -1;
 }
 
-/* Clones the child: into the target cgroup on v2 (falling back to init's own
- * cgroup when the container's refuses new members and no sub-cgroup was
- * asked for, as runc does), else to be moved by add_pid.  *joined tells
- * whether the cgroup is already right. */
-static pid_t clone_child(const veil_exec_spawn_options *o, bool use_cgroup_fd, int *pidfd, bool *joined,
+/* Clones the child: into the target's cgroup2 directory (falling back to
+ * init's own cgroup on pure v2 when the container's refuses new members and
+ * no sub-cgroup was asked for, as runc does).  *joined tells whether the
+ * clone put the child in the cgroup2 tree. */
+static pid_t clone_child(const veil_exec_spawn_options *o, int cgfd, int *pidfd, bool *joined,
                          veil_error **err)
 {
-    int cgfd = use_cgroup_fd && o->cgroup ? veil_cgroup_target_v2_fd(o->cgroup) : -1;
     *joined = false;
     pid_t pid = clone3_into(cgfd, pidfd);
     if (pid < 0 && cgfd >= 0 && (errno == EBUSY || errno == ENODEV || errno == ENOENT) &&
-        !veil_cgroup_target_has_sub(o->cgroup)) {
+        veil_cgroup_target_v2_fd(o->cgroup) >= 0 && !veil_cgroup_target_has_sub(o->cgroup)) {
         veil_error *e = NULL;
         _cleanup_close_ int initcg = veil_cgroup_v2_fd_of(o->init_pid, &e);
         veil_error_free(e);
@@ -346,7 +356,7 @@ static pid_t clone_child(const veil_exec_spawn_options *o, bool use_cgroup_fd, i
         *joined = true;
     }
     if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == ENOSYS || errno == E2BIG)) {
-        cgfd = -1; /* older kernel: join the cgroup after the clone */
+        cgfd = -1; /* older kernel: the child writes itself to cgroup.procs */
         pid = clone3_into(-1, pidfd);
     }
     if (pid < 0)
@@ -355,10 +365,8 @@ static pid_t clone_child(const veil_exec_spawn_options *o, bool use_cgroup_fd, i
 }
 
 static int drive(const veil_context *ctx, const veil_exec_spawn_options *o, pid_t pid, int sync_fd,
-                 bool cgroup_joined, int *pty_out, veil_error **err)
+                 int *pty_out, veil_error **err)
 {
-    if (o->cgroup && !cgroup_joined && veil_cgroup_target_add_pid(o->cgroup, pid, err) < 0)
-        return -1;
     veil_sync_go go = {.host_pid = pid};
     if (veil_sync_send(sync_fd, VEIL_SYNC_GO, &go, sizeof(go), -1) < 0)
         return veil_error_set(err, errno, "start the exec process");
@@ -441,8 +449,18 @@ int veil_exec_spawn(const veil_context *ctx, const veil_plan *plan, const veil_e
         }
     }
 
+    veil_cgroup_entry entry;
+    veil_cgroup_entry_init(&entry);
+    if (o->cgroup && veil_cgroup_target_entry_open(o->cgroup, &entry, err) < 0) {
+        if (saved_cpus) {
+            sched_setaffinity(0, saved_size, saved_cpus);
+            CPU_FREE(saved_cpus);
+        }
+        return -1;
+    }
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+        veil_cgroup_entry_close(&entry);
         if (saved_cpus) {
             sched_setaffinity(0, saved_size, saved_cpus);
             CPU_FREE(saved_cpus);
@@ -457,14 +475,17 @@ int veil_exec_spawn(const veil_context *ctx, const veil_plan *plan, const veil_e
     if (r == 0) {
         /* with an initial affinity the child starts outside the cgroup, as
          * the runtime-spec describes (the kernel would reset it there) */
-        pid = clone_child(o, !proc->exec_cpu_affinity_initial, &pidfd, &joined, err);
+        pid = clone_child(o, proc->exec_cpu_affinity_initial ? -1 : entry.clone_fd, &pidfd,
+                          &joined, err);
         if (pid == 0) {
             close(sv[0]);
             exec_child c = {.ctx = ctx, .plan = plan, .opts = o, .sync_fd = sv[1],
-                            .ns_flags = flags & ~(CLONE_NEWPID | CLONE_NEWTIME)};
+                            .ns_flags = flags & ~(CLONE_NEWPID | CLONE_NEWTIME),
+                            .cgroup_entry = &entry, .cgroup_cloned_into = joined};
             exec_child_main(&c);
         }
     }
+    veil_cgroup_entry_close(&entry);
     leave_for_children(&nsc);
     if (listener >= 0)
         close(steal_fd(&listener));
@@ -479,7 +500,7 @@ int veil_exec_spawn(const veil_context *ctx, const veil_plan *plan, const veil_e
     }
     veil_debug(ctx, "exec process %d cloned (namespaces 0x%x%s)", (int)pid, (unsigned)flags,
                joined ? ", into its cgroup" : "");
-    if (drive(ctx, o, pid, sv[0], joined, &res->pty_master, err) < 0) {
+    if (drive(ctx, o, pid, sv[0], &res->pty_master, err) < 0) {
         close(sv[0]);
         syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
         waitpid(pid, NULL, 0);

@@ -35,6 +35,8 @@ typedef enum veil_sync_type {
     VEIL_SYNC_MOUNT_FD,     /* parent -> init, on request: a prepared mount tree for
                                mounts[index] (uint32 index + SCM_RIGHTS), one per
                                idmapped mount, in order */
+    VEIL_SYNC_START,        /* parent -> init (run): start now; the socket then closes at
+                               execve, or carries an ERROR */
 } veil_sync_type;
 
 #define VEIL_SYNC_MAX_PAYLOAD 8192
@@ -58,7 +60,8 @@ typedef struct veil_spawn_options {
     const char *id;
     struct veil_cgroup *cgroup;           /* NULL: no cgroups */
     const struct veil_seccomp_prog *seccomp; /* NULL: none */
-    int start_fd;                         /* listening start socket, kept by init */
+    int start_fd;                         /* listening start socket, kept by init; -1: init
+                                             waits for VEIL_SYNC_START on the sync socket */
     int console_fd;                       /* connected --console-socket, or -1 */
     bool keep_pty;                        /* run: keep the master for proxying */
     int seccomp_listener_fd;              /* connected listenerPath socket, or -1 */
@@ -72,12 +75,17 @@ typedef struct veil_spawn_result {
     pid_t pid;
     int pidfd;      /* CLONE_PIDFD, CLOEXEC */
     int pty_master; /* with keep_pty, else -1 */
+    int sync_fd;    /* without a start socket: the channel for veil_spawn_start, else -1 */
 } veil_spawn_result;
 
 /* Clones init with the plan's namespaces and drives it until it is ready
  * (or failed: then it is killed and reaped, nothing left running). */
 int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_options *opts,
                veil_spawn_result *res, veil_error **err);
+/* Starts an init spawned without a start socket (run: create and start in
+ * one process, no socket file in the state directory); returns once init
+ * called execve, or with its error.  Closes sync_fd. */
+int veil_spawn_start(int sync_fd, veil_error **err);
 
 /* ---- exec.c: a process exec'd into a running container --------------- */
 
@@ -118,6 +126,8 @@ typedef struct veil_child_args {
     bool unshare_cgroupns; /* create the cgroup namespace after joining the cgroup */
     int unshare_flags;     /* namespaces init creates itself (after joining a user ns) */
     const char *cgroup_path; /* the container's cgroup, for the cgroup mount */
+    struct veil_cgroup_entry *cgroup_entry; /* files init joins its cgroup through, or NULL */
+    bool cgroup_cloned_into; /* the clone put init in its cgroup2 tree already */
     pid_t host_pid;          /* init's pid on the host (from the GO message) */
 } veil_child_args;
 

@@ -1,49 +1,61 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Network: bring up lo in a new network namespace, over rtnetlink (libmnl). */
+/*
+ * Network: bring up lo in a new network namespace with one RTM_NEWLINK
+ * request over rtnetlink.  The request and its acknowledgement are a few
+ * dozen bytes, written here directly (no netlink library: one less shared
+ * object to load in every veil command, and the binary can be static).
+ */
 #include <errno.h>
 #include <linux/if.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <string.h>
-#include <time.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
-#include <libmnl/libmnl.h>
-
 #include "linux/linux.h"
+#include "util/cleanup.h"
 
 int veil_net_loopback_up(veil_error **err)
 {
-    struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
-    if (nl == NULL)
+    _cleanup_close_ int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    if (fd < 0)
         return veil_error_set(err, errno, "open a netlink socket");
-    if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-        int e = errno;
-        mnl_socket_close(nl);
-        return veil_error_set(err, e, "bind the netlink socket");
-    }
-    char buf[MNL_SOCKET_BUFFER_SIZE];
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = RTM_NEWLINK;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-    unsigned seq = (unsigned)time(NULL);
-    nlh->nlmsg_seq = seq;
-    struct ifinfomsg *ifm = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifm));
-    ifm->ifi_family = AF_UNSPEC;
-    ifm->ifi_index = 1; /* lo is always index 1 in a new namespace */
-    ifm->ifi_flags = IFF_UP;
-    ifm->ifi_change = IFF_UP;
-    int r = -1;
-    if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-        veil_error_set(err, errno, "bring up lo");
-    } else {
-        ssize_t n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
+    struct {
+        struct nlmsghdr nh;
+        struct ifinfomsg ifm;
+    } req = {
+        .nh = {.nlmsg_len = sizeof(req), .nlmsg_type = RTM_NEWLINK,
+               .nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK, .nlmsg_seq = 1},
+        /* lo is always index 1 in a new namespace */
+        .ifm = {.ifi_family = AF_UNSPEC, .ifi_index = 1, .ifi_flags = IFF_UP,
+                .ifi_change = IFF_UP},
+    };
+    struct sockaddr_nl kernel = {.nl_family = AF_NETLINK};
+    if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0)
+        return veil_error_set(err, errno, "bring up lo");
+    /* the ack: an NLMSG_ERROR carrying 0, or the errno of the refusal */
+    union {
+        struct nlmsghdr nh;
+        char buf[512];
+    } ack;
+    for (;;) {
+        ssize_t n = recv(fd, &ack, sizeof(ack), 0);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n < 0)
-            veil_error_set(err, errno, "bring up lo");
-        else if (mnl_cb_run(buf, (size_t)n, seq, mnl_socket_get_portid(nl), NULL, NULL) < 0)
-            veil_error_set(err, errno, "bring up lo");
-        else
-            r = 0;
+            return veil_error_set(err, errno, "bring up lo");
+        if ((size_t)n < sizeof(struct nlmsghdr) || ack.nh.nlmsg_len > (size_t)n)
+            return veil_error_set(err, EBADMSG, "bring up lo: short netlink reply");
+        if (ack.nh.nlmsg_seq != req.nh.nlmsg_seq)
+            continue;
+        if (ack.nh.nlmsg_type != NLMSG_ERROR ||
+            ack.nh.nlmsg_len < NLMSG_LENGTH(sizeof(struct nlmsgerr)))
+            return veil_error_set(err, EBADMSG, "bring up lo: unexpected netlink reply %u",
+                                  (unsigned)ack.nh.nlmsg_type);
+        const struct nlmsgerr *e = NLMSG_DATA(&ack.nh);
+        if (e->error != 0)
+            return veil_error_set(err, -e->error, "bring up lo");
+        return 0;
     }
-    mnl_socket_close(nl);
-    return r;
 }

@@ -207,13 +207,11 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
         return -1;
     if (set_rlimits(pid, plan->process, err) < 0)
         return -1;
-    if (opts->cgroup && veil_cgroup_v2_fd(opts->cgroup) < 0 &&
-        veil_cgroup_add_pid(opts->cgroup, pid, err) < 0)
-        return -1;
+    /* init joins its cgroups itself (cgroup/entry.c) */
     veil_sync_go go = {.host_pid = pid};
     if (veil_sync_send(sync_fd, VEIL_SYNC_GO, &go, sizeof(go), -1) < 0)
         return veil_error_set(err, errno, "start container init");
-    veil_debug(ctx, "init %d: namespaces, id maps and cgroups ready", (int)pid);
+    veil_debug(ctx, "init %d: namespaces and id maps ready", (int)pid);
     for (;;) {
         char buf[VEIL_SYNC_MAX_PAYLOAD + 1];
         veil_sync_type type;
@@ -294,6 +292,34 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
     }
 }
 
+int veil_spawn_start(int sync_fd, veil_error **err)
+{
+    int r = 0;
+    if (veil_sync_send(sync_fd, VEIL_SYNC_START, NULL, 0, -1) < 0) {
+        r = veil_error_set(err, errno, "start container init");
+    } else {
+        char buf[VEIL_SYNC_MAX_PAYLOAD + 1];
+        veil_sync_type type;
+        size_t n = 0;
+        int fd = -1;
+        if (veil_sync_recv(sync_fd, &type, buf, VEIL_SYNC_MAX_PAYLOAD, &n, &fd) < 0) {
+            /* EOF: the socket closed at init's execve */
+            if (errno != EPIPE)
+                r = veil_error_set(err, errno, "read from container init");
+        } else {
+            if (fd >= 0)
+                close(fd);
+            buf[n] = '\0';
+            r = type == VEIL_SYNC_ERROR
+                    ? veil_error_set(err, 0, "%s", buf)
+                    : veil_error_set(err, EBADMSG, "unexpected message %u from container init",
+                                     (unsigned)type);
+        }
+    }
+    close(sync_fd);
+    return r;
+}
+
 int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_options *opts,
                veil_spawn_result *res, veil_error **err)
 {
@@ -301,6 +327,7 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     res->pid = -1;
     res->pidfd = -1;
     res->pty_master = -1;
+    res->sync_fd = -1;
     if (veil_sysctl_check_netns(plan, err) < 0)
         return -1;
     if (veil_ns_open_paths(plan, a.ns_fds, err) < 0)
@@ -311,9 +338,13 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     a.unshare_cgroupns = ns_new(plan, VEIL_NS_CGROUP);
     a.cgroup_path = opts->cgroup_path;
 
+    veil_cgroup_entry entry;
+    if (veil_cgroup_entry_open(opts->cgroup, &entry, err) < 0)
+        goto fail_fds;
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
         veil_error_set(err, errno, "socketpair");
+        veil_cgroup_entry_close(&entry);
         goto fail_fds;
     }
     ns_switch sw;
@@ -321,21 +352,25 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
         leave_for_children(&sw);
         close(sv[0]);
         close(sv[1]);
+        veil_cgroup_entry_close(&entry);
         goto fail_fds;
     }
-    int cgfd = opts->cgroup ? veil_cgroup_v2_fd(opts->cgroup) : -1;
+    int cgfd = entry.clone_fd;
     int pidfd = -1;
     pid_t pid = clone3_raw(clone_flags, cgfd, &pidfd);
     if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == ENOSYS || errno == E2BIG)) {
-        cgfd = -1; /* older kernel: join the cgroup after the clone */
+        cgfd = -1; /* older kernel: init writes itself to cgroup.procs */
         pid = clone3_raw(clone_flags, -1, &pidfd);
     }
     if (pid == 0) {
         close(sv[0]);
         a.sync_fd = sv[1];
+        a.cgroup_entry = &entry;
+        a.cgroup_cloned_into = cgfd >= 0;
         veil_child_main(&a);
     }
     int clone_errno = errno;
+    veil_cgroup_entry_close(&entry);
     leave_for_children(&sw);
     close(sv[1]);
     for (int i = 0; i < 8; i++)
@@ -348,13 +383,13 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     }
     veil_debug(ctx, "cloned init %d (flags 0x%llx%s)", (int)pid, (unsigned long long)clone_flags,
                cgfd >= 0 ? ", into its cgroup" : "");
-    if (opts->cgroup && cgfd < 0 && veil_cgroup_v2_fd(opts->cgroup) >= 0 &&
-        veil_cgroup_add_pid(opts->cgroup, pid, err) < 0)
-        goto fail_child;
     bool userns_by_clone = (clone_flags & CLONE_NEWUSER) != 0;
     if (drive(ctx, plan, opts, &pid, &pidfd, userns_by_clone, sv[0], &res->pty_master, err) < 0)
         goto fail_child;
-    close(sv[0]);
+    if (opts->start_fd < 0)
+        res->sync_fd = sv[0]; /* init waits there for VEIL_SYNC_START */
+    else
+        close(sv[0]);
     res->pid = pid;
     res->pidfd = pidfd;
     return 0;
