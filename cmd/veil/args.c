@@ -284,3 +284,12 @@ int cli_parse_globals(int argc, char **argv, cli_globals *g, veil_error **err)
     }
     return i;
 }
+
+int cli_parse_args(const cli_command *cmd, const cli_opt *opts, int argc, char **argv, int min,
+                   int max, char ***pos, int *npos, veil_error **err)
+{
+    int r = cli_parse(cmd, opts, argc, argv, pos, npos, err);
+    if (r == 0 && cli_check_args(cmd, *npos, min, max, err) < 0)
+        r = -1;
+    return r;
+}

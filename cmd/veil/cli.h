@@ -60,6 +60,14 @@ int cli_parse(const cli_command *cmd, const cli_opt *opts, int argc, char **argv
               int *npos, veil_error **err);
 void cli_print_help(const cli_command *cmd, const cli_opt *opts);
 void cli_strlist_free(cli_strlist *l);
+/* cli_parse, then the positional count check: 0, 1 (help printed) or -1. */
+int cli_parse_args(const cli_command *cmd, const cli_opt *opts, int argc, char **argv, int min,
+                   int max, char ***pos, int *npos, veil_error **err);
+/* The command's exit status for r (< 0: failed, err reported and freed). */
+int cli_exit(cli *c, int r, veil_error *err);
+/* The whole of a command that takes one container id and no flag. */
+int cli_id_command(cli *c, const cli_command *cmd, int argc, char **argv,
+                   int (*fn)(const veil_context *ctx, const char *id, veil_error **err));
 /* Checks the count of positional arguments; error in runc's words. */
 int cli_check_args(const cli_command *cmd, int npos, int min, int max, veil_error **err);
 

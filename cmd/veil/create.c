@@ -33,20 +33,13 @@ int cmd_create(cli *c, int argc, char **argv)
     char **pos = NULL;
     int npos = 0;
     veil_error *err = NULL;
-    int r = cli_parse(&create_cmd, opts, argc, argv, &pos, &npos, &err);
+    int r = cli_parse_args(&create_cmd, opts, argc, argv, 1, 1, &pos, &npos, &err);
     if (r == 1)
         return 0;
-    if (r == 0)
-        r = cli_check_args(&create_cmd, npos, 1, 1, &err);
     if (r == 0) {
         o.id = pos[0];
         r = veil_container_create(&c->ctx, &o, NULL, &err);
     }
     free(pos);
-    if (r < 0) {
-        cli_report_error(c, err);
-        veil_error_free(err);
-        return 1;
-    }
-    return 0;
+    return cli_exit(c, r, err);
 }

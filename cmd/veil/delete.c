@@ -22,18 +22,11 @@ int cmd_delete(cli *c, int argc, char **argv)
     char **pos = NULL;
     int npos = 0;
     veil_error *err = NULL;
-    int r = cli_parse(&delete_cmd, opts, argc, argv, &pos, &npos, &err);
+    int r = cli_parse_args(&delete_cmd, opts, argc, argv, 1, 1, &pos, &npos, &err);
     if (r == 1)
         return 0;
     if (r == 0)
-        r = cli_check_args(&delete_cmd, npos, 1, 1, &err);
-    if (r == 0)
         r = veil_container_delete(&c->ctx, pos[0], force, &err);
     free(pos);
-    if (r < 0) {
-        cli_report_error(c, err);
-        veil_error_free(err);
-        return 1;
-    }
-    return 0;
+    return cli_exit(c, r, err);
 }

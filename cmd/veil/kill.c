@@ -23,20 +23,13 @@ int cmd_kill(cli *c, int argc, char **argv)
     int npos = 0;
     veil_error *err = NULL;
     int sig = SIGTERM;
-    int r = cli_parse(&kill_cmd, opts, argc, argv, &pos, &npos, &err);
+    int r = cli_parse_args(&kill_cmd, opts, argc, argv, 1, 2, &pos, &npos, &err);
     if (r == 1)
         return 0;
-    if (r == 0)
-        r = cli_check_args(&kill_cmd, npos, 1, 2, &err);
     if (r == 0 && npos == 2)
         r = veil_parse_signal(pos[1], &sig, &err);
     if (r == 0)
         r = veil_container_kill(&c->ctx, pos[0], sig, all, &err);
     free(pos);
-    if (r < 0) {
-        cli_report_error(c, err);
-        veil_error_free(err);
-        return 1;
-    }
-    return 0;
+    return cli_exit(c, r, err);
 }

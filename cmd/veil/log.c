@@ -187,3 +187,26 @@ void cli_log_finish(cli *c)
         close(c->log_fd);
     c->log_fd = -1;
 }
+
+int cli_exit(cli *c, int r, veil_error *err)
+{
+    if (r >= 0)
+        return 0;
+    cli_report_error(c, err);
+    veil_error_free(err);
+    return 1;
+}
+
+int cli_id_command(cli *c, const cli_command *cmd, int argc, char **argv,
+                   int (*fn)(const veil_context *ctx, const char *id, veil_error **err))
+{
+    const cli_opt opts[] = {{NULL, 0, 0, NULL, NULL, NULL}};
+    char **pos = NULL;
+    int npos = 0;
+    veil_error *err = NULL;
+    int r = cli_parse_args(cmd, opts, argc, argv, 1, 1, &pos, &npos, &err);
+    if (r == 0)
+        r = fn(&c->ctx, pos[0], &err);
+    free(pos);
+    return r == 1 ? 0 : cli_exit(c, r, err);
+}

@@ -250,7 +250,7 @@ START_TEST(test_overlay_mount)
         .destination = "/merged",
         .type = "overlay",
         .source = "overlay",
-        .options = STRV("lowerdir=layers/2:/abs/1:we\\:ird", "upperdir=up", "workdir=/w/work/",
+        .options = STRV("lowerdir=layers/2:/abs/1:we\\:ird", "upperdir=up", "workdir=/w/wd/",
                         "userxattr", "index=off", "ro", "volatile", "lowerdir+=more"),
     };
     veil_plan *p = plan_one_mount(&f, &m);
@@ -263,7 +263,7 @@ START_TEST(test_overlay_mount)
     ck_assert_str_eq(s->overlay_lower[2], "/srv/bundle/we:ird");
     ck_assert_str_eq(s->overlay_lower[3], "/srv/bundle/more");
     ck_assert_str_eq(s->overlay_upper, "/srv/bundle/up");
-    ck_assert_str_eq(s->overlay_work, "/w/work");
+    ck_assert_str_eq(s->overlay_work, "/w/wd");
     ck_assert_str_eq(s->data, "userxattr,index=off,volatile");
     ck_assert_uint_eq(s->flags, MS_RDONLY);
     veil_plan_free(p);
