@@ -294,41 +294,17 @@ static pid_t clone3_into(int cgroup_fd, int *pidfd)
 
 /* pid and time namespaces apply to children: the runtime enters init's
  * around the clone and returns to its own right after. */
-typedef struct ns_children {
-    int saved_pid, saved_time;
-} ns_children;
-
-static int enter_for_children(int init_pidfd, int flags, ns_children *s, veil_error **err)
+static int enter_for_children(int init_pidfd, int flags, veil_ns_saved *s, veil_error **err)
 {
-    s->saved_pid = s->saved_time = -1;
     int want = flags & (CLONE_NEWPID | CLONE_NEWTIME);
-    if (want == 0)
-        return 0;
-    if ((want & CLONE_NEWPID) &&
-        (s->saved_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)) < 0)
-        return veil_error_set(err, errno, "open /proc/self/ns/pid");
-    if ((want & CLONE_NEWTIME) &&
-        (s->saved_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC)) < 0)
-        return veil_error_set(err, errno, "open /proc/self/ns/time");
-    if (setns(init_pidfd, want) < 0) {
+    if (veil_ns_save_for_children(want, s, err) < 0)
+        return -1;
+    if (want && setns(init_pidfd, want) < 0) {
         if (errno == ESRCH)
             return veil_error_set(err, 0, "container not running");
         return veil_error_set(err, errno, "join the pid and time namespaces of the container");
     }
     return 0;
-}
-
-static void leave_for_children(ns_children *s)
-{
-    if (s->saved_pid >= 0) {
-        setns(s->saved_pid, CLONE_NEWPID);
-        close(s->saved_pid);
-    }
-    if (s->saved_time >= 0) {
-        setns(s->saved_time, CLONE_NEWTIME);
-        close(s->saved_time);
-    }
-    s->saved_pid = s->saved_time = -1;
 }
 
 /* Clones the child: into the target's cgroup2 directory (falling back to
@@ -467,7 +443,7 @@ int veil_exec_spawn(const veil_context *ctx, const veil_plan *plan, const veil_e
         }
         return veil_error_set(err, errno, "socketpair");
     }
-    ns_children nsc;
+    veil_ns_saved nsc;
     pid_t pid = -1;
     int pidfd = -1;
     bool joined = false;
@@ -486,7 +462,7 @@ int veil_exec_spawn(const veil_context *ctx, const veil_plan *plan, const veil_e
         }
     }
     veil_cgroup_entry_close(&entry);
-    leave_for_children(&nsc);
+    veil_ns_restore_for_children(&nsc);
     if (listener >= 0)
         close(steal_fd(&listener));
     if (saved_cpus) {

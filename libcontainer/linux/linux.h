@@ -207,6 +207,14 @@ int veil_idmap_write(pid_t pid, const veil_plan *plan, veil_error **err);
 int veil_ns_clone_flag(veil_ns_type t);
 int veil_ns_open_paths(const veil_plan *plan, int fds[8], veil_error **err);
 int veil_ns_join(int fd, veil_ns_type t, veil_error **err);
+/* The pid and time namespaces apply to children only: the runtime switches
+ * them around a clone; these save (flags: CLONE_NEWPID/CLONE_NEWTIME) and
+ * restore its own. */
+typedef struct veil_ns_saved {
+    int pid, time;
+} veil_ns_saved;
+int veil_ns_save_for_children(int flags, veil_ns_saved *s, veil_error **err);
+void veil_ns_restore_for_children(veil_ns_saved *s);
 
 /* hooks.c: runs one hook kind, state on stdin, timeout enforced. */
 int veil_hooks_run(const veil_context *ctx, const veil_plan_hook_list *hooks, const char *kind,

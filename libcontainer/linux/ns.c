@@ -81,3 +81,27 @@ int veil_ns_join(int fd, veil_ns_type t, veil_error **err)
         return veil_error_set(err, errno, "join the %s namespace", veil_ns_type_name(t));
     return 0;
 }
+
+int veil_ns_save_for_children(int flags, veil_ns_saved *s, veil_error **err)
+{
+    s->pid = s->time = -1;
+    if ((flags & CLONE_NEWPID) && (s->pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC)) < 0)
+        return veil_error_set(err, errno, "open /proc/self/ns/pid");
+    if ((flags & CLONE_NEWTIME) &&
+        (s->time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC)) < 0)
+        return veil_error_set(err, errno, "open /proc/self/ns/time");
+    return 0;
+}
+
+void veil_ns_restore_for_children(veil_ns_saved *s)
+{
+    if (s->pid >= 0) {
+        setns(s->pid, CLONE_NEWPID);
+        close(s->pid);
+    }
+    if (s->time >= 0) {
+        setns(s->time, CLONE_NEWTIME);
+        close(s->time);
+    }
+    s->pid = s->time = -1;
+}

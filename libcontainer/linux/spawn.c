@@ -75,49 +75,26 @@ static int write_time_offsets(const veil_plan *plan, veil_error **err)
 
 /* Namespaces that apply to children only (pid, time) are switched in the
  * runtime around the clone, then switched back. */
-typedef struct ns_switch {
-    int saved_pid, saved_time;
-} ns_switch;
-
-static int enter_for_children(const veil_plan *plan, const int ns_fds[8], ns_switch *sw,
+static int enter_for_children(const veil_plan *plan, const int ns_fds[8], veil_ns_saved *sw,
                               veil_error **err)
 {
-    sw->saved_pid = sw->saved_time = -1;
-    if (ns_fds[VEIL_NS_PID] >= 0) {
-        sw->saved_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-        if (sw->saved_pid < 0)
-            return veil_error_set(err, errno, "open /proc/self/ns/pid");
-        if (veil_ns_join(ns_fds[VEIL_NS_PID], VEIL_NS_PID, err) < 0)
-            return -1;
-    }
     bool new_time = ns_new(plan, VEIL_NS_TIME);
-    if (new_time || ns_fds[VEIL_NS_TIME] >= 0) {
-        sw->saved_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
-        if (sw->saved_time < 0)
-            return veil_error_set(err, errno, "open /proc/self/ns/time");
-        if (new_time) {
-            if (unshare(CLONE_NEWTIME) < 0)
-                return veil_error_set(err, errno, "create the time namespace");
-            if (plan->has_time_offsets && write_time_offsets(plan, err) < 0)
-                return -1;
-        } else if (veil_ns_join(ns_fds[VEIL_NS_TIME], VEIL_NS_TIME, err) < 0) {
+    int flags = (ns_fds[VEIL_NS_PID] >= 0 ? CLONE_NEWPID : 0) |
+                ((new_time || ns_fds[VEIL_NS_TIME] >= 0) ? CLONE_NEWTIME : 0);
+    if (veil_ns_save_for_children(flags, sw, err) < 0)
+        return -1;
+    if (ns_fds[VEIL_NS_PID] >= 0 && veil_ns_join(ns_fds[VEIL_NS_PID], VEIL_NS_PID, err) < 0)
+        return -1;
+    if (new_time) {
+        if (unshare(CLONE_NEWTIME) < 0)
+            return veil_error_set(err, errno, "create the time namespace");
+        if (plan->has_time_offsets && write_time_offsets(plan, err) < 0)
             return -1;
-        }
+    } else if (ns_fds[VEIL_NS_TIME] >= 0 &&
+               veil_ns_join(ns_fds[VEIL_NS_TIME], VEIL_NS_TIME, err) < 0) {
+        return -1;
     }
     return 0;
-}
-
-static void leave_for_children(ns_switch *sw)
-{
-    if (sw->saved_pid >= 0) {
-        setns(sw->saved_pid, CLONE_NEWPID);
-        close(sw->saved_pid);
-    }
-    if (sw->saved_time >= 0) {
-        setns(sw->saved_time, CLONE_NEWTIME);
-        close(sw->saved_time);
-    }
-    sw->saved_pid = sw->saved_time = -1;
 }
 
 /* Which namespaces the clone creates, which init creates itself.  The fast
@@ -347,9 +324,9 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
         veil_cgroup_entry_close(&entry);
         goto fail_fds;
     }
-    ns_switch sw;
+    veil_ns_saved sw;
     if (enter_for_children(plan, a.ns_fds, &sw, err) < 0) {
-        leave_for_children(&sw);
+        veil_ns_restore_for_children(&sw);
         close(sv[0]);
         close(sv[1]);
         veil_cgroup_entry_close(&entry);
@@ -371,7 +348,7 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     }
     int clone_errno = errno;
     veil_cgroup_entry_close(&entry);
-    leave_for_children(&sw);
+    veil_ns_restore_for_children(&sw);
     close(sv[1]);
     for (int i = 0; i < 8; i++)
         if (a.ns_fds[i] >= 0)
