@@ -102,6 +102,8 @@ static int mkdir_walk(int rootfd, const char *path, mode_t mode, size_t *created
     const char *p = path;
     size_t plen = 0;
     int cur = -1;
+    /* once a component was made here, the rest are missing too: no probe */
+    bool creating = false;
     while (*p) {
         while (*p == '/')
             p++;
@@ -113,7 +115,10 @@ static int mkdir_walk(int rootfd, const char *path, mode_t mode, size_t *created
         memcpy(prefix + plen + 1, p, clen);
         size_t newlen = plen + 1 + clen;
         prefix[newlen] = '\0';
-        int next = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
+        int next = -1;
+        errno = ENOENT;
+        if (!creating)
+            next = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
         if (next < 0 && errno == ENOENT) {
             int parent = cur >= 0 ? cur : rootfd;
             char comp[NAME_MAX + 1];
@@ -137,7 +142,15 @@ static int mkdir_walk(int rootfd, const char *path, mode_t mode, size_t *created
                 }
                 if (made == 0 && created_at && *created_at == SIZE_MAX)
                     *created_at = (size_t)(p - path);
-                next = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
+                /* what we just made is a plain directory of a parent resolved
+                 * in root; O_NOFOLLOW refuses a racing swap, which then gets
+                 * resolved in root like anything else */
+                next = made == 0 ? openat(parent, comp,
+                                          O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                                 : -1;
+                creating = next >= 0;
+                if (next < 0)
+                    next = openat2_in_root(rootfd, prefix, O_PATH | O_DIRECTORY, 0);
             }
         }
         if (next < 0) {
