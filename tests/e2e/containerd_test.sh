@@ -126,7 +126,7 @@ has "$out" ":memory:/$NS/$(id mem)" "the process sits in the cgroup containerd a
 has "$out" "dd=137" "allocating past the limit gets the process OOM-killed"
 
 # ---- tty ------------------------------------------------------------------------------------
-in_tty timeout "$CALL_LIMIT" ctr -a "$CTD_SOCK" -n "$NS" run "${RUNTIME_OPTS[@]}" --rm -t "$IMAGE" "$(id tty)" sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty; exit 5'
+in_tty "$CALL_LIMIT" ctr -a "$CTD_SOCK" -n "$NS" run "${RUNTIME_OPTS[@]}" --rm -t "$IMAGE" "$(id tty)" sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty; exit 5'
 is "$rc" 5 "ctr run -t: exit code through the terminal"
 has "$out" /dev/pts/0 "ctr run -t: the process has a pty of its own (console socket)"
 has "$out" both-tty "ctr run -t: stdin and stdout are the terminal"
@@ -156,7 +156,7 @@ if has_cmd exec; then
 	is "$rc" 4 "ctr task exec: exit code"
 	has "$out" in-exec "ctr task exec: stdout"
 	has "$out" "sleep 1000" "ctr task exec: the process sees the container's pid 1"
-	in_tty timeout "$CALL_LIMIT" ctr -a "$CTD_SOCK" -n "$NS" task exec -t --exec-id e2 "$cid" sh -c 'tty; exit 6'
+	in_tty "$CALL_LIMIT" ctr -a "$CTD_SOCK" -n "$NS" task exec -t --exec-id e2 "$cid" sh -c 'tty; exit 6'
 	is "$rc" 6 "ctr task exec -t: exit code"
 	has "$out" /dev/pts/ "ctr task exec -t: a terminal"
 	capture ctrc task exec --exec-id e3 "$cid" nonexistent-cmd

@@ -137,12 +137,18 @@ capture() {
 	return $rc
 }
 
-# in_tty CMD...: runs CMD with a pseudo-terminal as its stdio (script(1));
-# output in $out, status in $rc.
+# in_tty SECONDS CMD...: runs CMD with a pseudo-terminal as its stdio (script(1)),
+# killed after SECONDS; output in $out, status in $rc (124 on timeout).
+# CMD must stay in the terminal's foreground process group, or its first
+# tcsetattr stops it with SIGTTOU: timeout runs with --foreground and is exec'd
+# by the shell script(1) starts. That shell is set to bash (script runs $SHELL,
+# unset in some environments), which also reads the printf %q quoting.
 in_tty() {
-	local cmd
+	local limit=$1 cmd
+	shift
 	printf -v cmd '%q ' "$@"
-	script -qefc "$cmd" /dev/null </dev/null >"$T/.out" 2>&1
+	SHELL=/bin/bash script -qefc "exec timeout --foreground -k 10 $limit $cmd" /dev/null \
+		</dev/null >"$T/.out" 2>&1
 	rc=$?
 	out=$(tr -d '\r\0' <"$T/.out")
 	return $rc

@@ -168,12 +168,12 @@ is "$out" no-cgroups "--cgroups=disabled (veil --cgroup-manager disabled)" "$err
 # The process lingers a little after writing: podman 4.3 may miss the output
 # of a process that exits at once in its attach stream (runc too); conmon's
 # log has it all the same (checked below).
-in_tty timeout "$CALL_LIMIT" podman --root "$PM/graph" --runroot "$PM/run" --cgroup-manager cgroupfs run --rm -it \
+in_tty "$CALL_LIMIT" podman --root "$PM/graph" --runroot "$PM/run" --cgroup-manager cgroupfs run --rm -it \
 	--network none --cgroup-parent "/$CG_PARENT" "$IMAGE" sh -c 'tty; [ -t 0 ] && [ -t 1 ] && echo both-tty; sleep 0.5; exit 6'
 is "$rc" 6 "podman run -it: exit code through the terminal"
 has "$out" /dev/pts/0 "podman run -it: a pty of its own (conmon's console socket)"
 has "$out" both-tty "podman run -it: stdin and stdout are the terminal"
-in_tty timeout "$CALL_LIMIT" podman --root "$PM/graph" --runroot "$PM/run" --cgroup-manager cgroupfs run -t --name t1 \
+in_tty "$CALL_LIMIT" podman --root "$PM/graph" --runroot "$PM/run" --cgroup-manager cgroupfs run -t --name t1 \
 	--network none --cgroup-parent "/$CG_PARENT" "$IMAGE" sh -c 'tty; exit 3'
 is "$rc" 3 "podman run -t: exit code"
 has "$(pm logs t1 2>&1)" /dev/pts/0 "podman run -t: the output went through the pty to conmon"
@@ -199,7 +199,7 @@ if has_cmd exec; then
 	is "$out" in-exec "podman exec: stdout"
 	capture pm exec --user 1000 -w /home -e X=y c1 sh -c 'id -u; pwd; echo $X'
 	is "$out" "$(printf '1000\n/home\ny')" "podman exec --user -w -e"
-	in_tty timeout "$CALL_LIMIT" podman --root "$PM/graph" --runroot "$PM/run" --cgroup-manager cgroupfs exec -it c1 sh -c 'tty; exit 3'
+	in_tty "$CALL_LIMIT" podman --root "$PM/graph" --runroot "$PM/run" --cgroup-manager cgroupfs exec -it c1 sh -c 'tty; exit 3'
 	is "$rc" 3 "podman exec -it: exit code"
 	has "$out" /dev/pts/ "podman exec -it: a terminal"
 	capture pm exec c1 nonexistent-cmd
