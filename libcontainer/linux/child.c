@@ -244,11 +244,14 @@ _Noreturn void veil_child_main(veil_child_args *a)
     }
     CHECK(veil_rootfs_prepare(a, &rootfd, &err));
 
-    /* prestart and createRuntime hooks run in the runtime now */
-    CHECK(veil_sync_send(sync_fd, VEIL_SYNC_HOOKS, NULL, 0, -1) < 0
-              ? veil_error_set(&err, errno, "sync with the runtime")
-              : 0);
-    CHECK(veil_sync_expect(sync_fd, VEIL_SYNC_HOOKS_DONE, NULL, 0, NULL, NULL, &err));
+    /* netDevices move in, prestart and createRuntime hooks run in the
+     * runtime now */
+    if (veil_sync_wants_hooks_pause(plan)) {
+        CHECK(veil_sync_send(sync_fd, VEIL_SYNC_HOOKS, NULL, 0, -1) < 0
+                  ? veil_error_set(&err, errno, "sync with the runtime")
+                  : 0);
+        CHECK(veil_sync_expect(sync_fd, VEIL_SYNC_HOOKS_DONE, NULL, 0, NULL, NULL, &err));
+    }
     if (plan->hooks[VEIL_HOOK_CREATE_CONTAINER].n) {
         _cleanup_free_ char *state = hook_state(a);
         CHECK(veil_hooks_run(a->ctx, &plan->hooks[VEIL_HOOK_CREATE_CONTAINER], "createContainer",

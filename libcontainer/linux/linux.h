@@ -54,6 +54,15 @@ int veil_sync_recv(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *
 int veil_sync_expect(int fd, veil_sync_type want, void *buf, size_t cap, size_t *len,
                      int *fd_out, veil_error **err);
 
+/* Whether init pauses once its mounts are done (VEIL_SYNC_HOOKS) for the
+ * runtime's part: moving netDevices in, prestart and createRuntime hooks.
+ * Both sides decide it from the plan; without such work, no round trip. */
+static inline bool veil_sync_wants_hooks_pause(const veil_plan *plan)
+{
+    return plan->n_net_devices > 0 || plan->hooks[VEIL_HOOK_PRESTART].n > 0 ||
+           plan->hooks[VEIL_HOOK_CREATE_RUNTIME].n > 0;
+}
+
 /* ---- spawn.c: the runtime side ---------------------------------------- */
 
 typedef struct veil_spawn_options {
