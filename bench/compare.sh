@@ -263,10 +263,13 @@ if [ "$DO_SCALE" = 1 ]; then
 	[ "$SCALE_ALL" = 1 ] && scale_names=("${NAMES[@]}")
 	for n in "${scale_names[@]}"; do
 		rt=${RT[$n]} root=$T/scale-$n
-		# create latency with no container, then with SCALE_N running ones;
-		# each after a pause, so that the kernel's deferred work of what
-		# came before (cgroups being freed, network namespaces torn down)
-		# is not measured as part of it
+		# create latency with no container, then with SCALE_N running ones,
+		# then with none again (after they are gone): the two empty-host
+		# series bracket the loaded one, so a drift of the machine over the
+		# test is not read as growth with the number of containers.  Each
+		# series comes after a pause, so that the kernel's deferred work of
+		# what came before (cgroups being freed, network namespaces torn
+		# down) is not measured as part of it.
 		settle=$([ "$SMOKE" = 1 ] && echo 0 || echo 10)
 		sleep "$settle"
 		"$DRIVER" create "$rt" "$root" "$T/b-scale" "c0" 60 >"$SAMPLES/scale0-$n"
@@ -282,8 +285,10 @@ if [ "$DO_SCALE" = 1 ]; then
 				die "$n: container $i for the list test failed"
 		done
 		"$DRIVER" list "$rt" "$root" 20 >"$SAMPLES/list-$n"
-		note "$n: scale test done, removing $LIST_N containers"
+		note "$n: removing $LIST_N containers, then the empty-host series again"
 		for id in $("$rt" --root "$root" list -q); do "$rt" --root "$root" delete --force "$id" >/dev/null 2>&1; done
+		sleep "$settle"
+		"$DRIVER" create "$rt" "$root" "$T/b-scale" "c2" 60 >>"$SAMPLES/scale0-$n"
 	done
 fi
 LOAD_AFTER=$(load_avg)
@@ -342,11 +347,11 @@ if [ "$DO_EXEC" = 1 ]; then
 fi
 if [ "$DO_SCALE" = 1 ]; then
 	echo
-	echo "[scale]      create ms (0 running)  create ms ($SCALE_N running)  ratio  list of $LIST_N ms"
+	echo "[scale]      create ms (0 running, before+after)  create ms ($SCALE_N running)  ratio  list of $LIST_N ms"
 	for n in "${scale_names[@]}"; do
 		c0=$(awk '{print $2}' "$SAMPLES/scale0-$n" | median)
 		c1=$(awk '{print $2}' "$SAMPLES/scale1-$n" | median)
 		l=$(awk '{print $2}' "$SAMPLES/list-$n" | median)
-		printf "%-10s %22s %25s %6s %16s\n" "$n" "$c0" "$c1" "$(ratio "$c1" "$c0")" "$l"
+		printf "%-10s %35s %25s %6s %16s\n" "$n" "$c0" "$c1" "$(ratio "$c1" "$c0")" "$l"
 	done
 fi
