@@ -3,7 +3,9 @@
 # deps.sh [build|test]: installs, from Debian's apt repositories, what veil
 # needs to build (and, with "test", to run every test suite).  Run as root.
 set -eu
-want="build-essential cmake pkg-config libyajl-dev libseccomp-dev busybox-static"
+# musl-tools: the veil binary is linked against musl where it is installed
+# (glibc's start-up alone costs more CPU than a `veil delete`; cmd/veil/CMakeLists.txt)
+want="build-essential cmake pkg-config libyajl-dev libseccomp-dev musl-tools busybox-static"
 if [ "${1:-build}" = test ]; then
 	want="$want check python3 python3-jsonschema jq clang iproute2 procps util-linux strace"
 	# the engine tests (tests/e2e): containerd with its runc shim, podman and conmon;

@@ -36,8 +36,18 @@ void cli_print_version(void)
     printf("veil version %s\ncommit: %s\nspec: %s\n", VEIL_VERSION, VEIL_COMMIT, VEIL_SPEC_VERSION);
     /* Build features, crun style; each one works end to end and is tested:
      * capabilities, seccomp (libseccomp, with the filter cache), the cgroup v2
-     * device program (eBPF), idmapped mounts, yajl; a static binary. */
-    printf("+CAP +SECCOMP +EBPF +IDMAP +YAJL +STATIC\n");
+     * device program (eBPF), idmapped mounts, yajl; a static binary; musl. */
+    printf("+CAP +SECCOMP +EBPF +IDMAP +YAJL%s%s\n",
+#ifdef VEIL_STATIC_BINARY
+           " +STATIC",
+#else
+           "",
+#endif
+#ifdef __GLIBC__
+           "");
+#else
+           " +MUSL");
+#endif
 }
 
 static void print_usage(FILE *f)

@@ -14,6 +14,7 @@
 
 #include "cgroup/internal.h"
 #include "util/cleanup.h"
+#include "util/errtext.h"
 
 static int path_of(char *buf, size_t len, const char *dir, const char *file)
 {
@@ -280,7 +281,7 @@ int veil_cg_write_error(veil_error **err, int e, const char *dir, const char *fi
         }
     }
     int nl = (int)strcspn(value, "\n");
-    veil_error_set(err, 0, "write %s = %.*s in %s: %s%s%s%s", file, nl, value, dir, strerror(e),
+    veil_error_set(err, 0, "write %s = %.*s in %s: %s%s%s%s", file, nl, value, dir, veil_strerror(e),
                    c ? " (" : "", c ? c : "", c ? ")" : "");
     if (err && *err)
         (*err)->errnum = e;

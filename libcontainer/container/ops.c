@@ -471,8 +471,11 @@ int veil_parse_signal(const char *s, int *sig, veil_error **err)
             if (*end != '\0')
                 return veil_error_set(err, 0, "unknown signal \"%s\"", s);
         }
-        int r = min ? SIGRTMIN + (int)off : SIGRTMAX + (int)off;
-        if (r < SIGRTMIN || r > SIGRTMAX)
+        /* the numbers runc and crun use (glibc's SIGRTMIN is 34; musl
+         * reserves one more for itself, but the container's libc is not ours) */
+        enum { RTMIN = 34, RTMAX = 64 };
+        int r = min ? RTMIN + (int)off : RTMAX + (int)off;
+        if (r < RTMIN || r > RTMAX)
             return veil_error_set(err, 0, "unknown signal \"%s\"", s);
         *sig = r;
         return 0;

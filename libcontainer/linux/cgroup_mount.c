@@ -16,6 +16,7 @@
 #include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/mount.h> /* MOUNT_ATTR_* (glibc also has them in sys/mount.h, musl not) */
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>

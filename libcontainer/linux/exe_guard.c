@@ -27,7 +27,6 @@
 #include <fcntl.h>
 #include <link.h>
 #include <linux/mount.h>
-#include <linux/prctl.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>

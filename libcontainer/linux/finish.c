@@ -19,14 +19,23 @@
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
 
+/* Every signal back to its default disposition and unblocked, as the
+ * process would find them after a fresh start.  Through the system calls:
+ * a libc may refuse the signals it reserves for itself (musl: 32-34), which
+ * the container's own libc may well use. */
 static void reset_signals(void)
 {
-    struct sigaction sa = {.sa_handler = SIG_DFL};
-    for (int s = 1; s < NSIG; s++)
-        sigaction(s, &sa, NULL);
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
+    struct {
+        void *handler;
+        unsigned long flags;
+        void *restorer;
+        uint64_t mask;
+    } dfl = {0}; /* SIG_DFL, no flags, empty mask: the kernel's struct sigaction */
+    for (int s = 1; s <= 64; s++)
+        if (s != SIGKILL && s != SIGSTOP)
+            syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(uint64_t));
+    uint64_t none = 0;
+    syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none));
 }
 
 int veil_process_finish(const veil_finish *f, veil_error **err)

@@ -20,6 +20,7 @@
 #include "linux/linux.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/errtext.h"
 
 static long now_ms(void)
 {
@@ -52,7 +53,7 @@ static int run_one(const veil_context *ctx, const veil_plan_hook *h, const char 
         sigemptyset(&all);
         sigprocmask(SIG_SETMASK, &all, NULL);
         execve(h->path, h->args ? h->args : default_args, h->env ? h->env : empty);
-        dprintf(2, "%s hook %s: %s\n", kind, h->path, strerror(errno));
+        dprintf(2, "%s hook %s: %s\n", kind, h->path, veil_strerror(errno));
         _exit(127);
     }
     close(pipefd[0]);

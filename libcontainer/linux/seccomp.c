@@ -15,6 +15,7 @@
 #include "linux/seccomp_notify.h"
 #include "plan/seccomp_names.h"
 #include "util/cleanup.h"
+#include "util/errtext.h"
 
 #ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
 #define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
@@ -84,7 +85,7 @@ static int kernel_flags(const veil_context *ctx, const veil_seccomp_plan *plan, 
             continue;
         const char *name = veil_seccomp_flag_name(bit);
         if (plan->flags_optional & bit) {
-            veil_debug(ctx, "seccomp: %s not usable (%s), not used", name, strerror(-r));
+            veil_debug(ctx, "seccomp: %s not usable (%s), not used", name, veil_strerror(-r));
             want &= ~bit;
             continue;
         }

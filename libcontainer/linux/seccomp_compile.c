@@ -14,6 +14,7 @@
 
 #include "linux/seccomp_internal.h"
 #include "util/cleanup.h"
+#include "util/errtext.h"
 
 /* Above this many syscalls libseccomp's binary-tree layout pays off; below
  * it (and with no rules at all) libseccomp <= 2.5.4 misbehaves with it. */
@@ -138,7 +139,7 @@ int veil_seccomp_compile(const veil_context *ctx, const veil_seccomp_plan *plan,
     if (total > BINARY_TREE_MIN_SYSCALLS) {
         int r = seccomp_attr_set(f, SCMP_FLTATR_CTL_OPTIMIZE, 2);
         if (r < 0)
-            veil_debug(ctx, "seccomp: binary tree layout not available: %s", strerror(-r));
+            veil_debug(ctx, "seccomp: binary tree layout not available: %s", veil_strerror(-r));
     }
     for (size_t i = 0; i < plan->n_rules; i++)
         if (add_rule(ctx, f, &plan->rules[i], arches, n_arches, n_syscalls, err) < 0)

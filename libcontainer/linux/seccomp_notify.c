@@ -20,6 +20,7 @@
 #include "spec/json.h"
 #include "util/cleanup.h"
 #include "veil_version.h"
+#include "util/errtext.h"
 
 static inline void cleanup_writerp(vj_writer **w)
 {
@@ -143,8 +144,8 @@ int veil_seccomp_send_notify_fd(int sock, int notify_fd, const char *state_json)
 
 void veil_seccomp_format_send_error(char *buf, size_t size, int errnum)
 {
-    /* strerrordesc_np: a constant string, no locale, no allocation. */
-    const char *text = strerrordesc_np(errnum);
+    /* a constant string, no locale, no allocation */
+    const char *text = veil_strerror(errnum);
     snprintf(buf, size, "seccomp: send the seccomp fd to the listener: %s",
              text ? text : "Unknown error");
 }

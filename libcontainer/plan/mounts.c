@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/mount.h> /* MOUNT_ATTR_* (glibc also has them in sys/mount.h, musl not) */
 #include <sys/mount.h>
 
 #include "plan/internal.h"

@@ -4,6 +4,7 @@
 #include <linux/mempolicy.h>
 #include <linux/sched.h>
 #include <string.h>
+#include <linux/mount.h> /* MOUNT_ATTR_* (glibc also has them in sys/mount.h, musl not) */
 #include <sys/mount.h>
 #include <sys/resource.h>
 

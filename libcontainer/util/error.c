@@ -6,6 +6,8 @@
 
 #include <veil/error.h>
 
+#include "util/errtext.h"
+
 int veil_error_setv(veil_error **err, int errnum, const char *fmt, va_list ap)
 {
     if (err == NULL)
@@ -15,7 +17,7 @@ int veil_error_setv(veil_error **err, int errnum, const char *fmt, va_list ap)
         base = NULL;
     char *msg = NULL;
     if (base && errnum != 0) {
-        if (asprintf(&msg, "%s: %s", base, strerror(errnum)) < 0)
+        if (asprintf(&msg, "%s: %s", base, veil_strerror(errnum)) < 0)
             msg = NULL;
         free(base);
     } else {
