@@ -11,10 +11,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <veil/container.h>
 #include <veil/veil.h>
 
 #include "plan/internal.h"
 #include "spec/json.h"
+#include "util/errtext.h"
 
 typedef struct run_result {
     int status; /* exit code, or 128 + signal */
@@ -317,6 +319,45 @@ START_TEST(test_version_and_unknown)
 }
 END_TEST
 
+/* Error texts are glibc's words whatever libc the binary is built with
+ * (engines match on them); signal names map to runc's and crun's numbers. */
+START_TEST(test_errno_texts_and_signals)
+{
+    char *dir = make_dir();
+    char loop[4096], root[4200];
+    snprintf(loop, sizeof(loop), "%s/loop", dir);
+    ck_assert_int_eq(symlink(loop, loop), 0);
+    snprintf(root, sizeof(root), "%s/state", loop);
+    run_result r = run_veil("/", ARGV("--root", root, "state", "x"));
+    ck_assert_int_eq(r.status, 1);
+    ck_assert_msg(strstr(r.err, "Too many levels of symbolic links"), "%s", r.err);
+    run_free(&r);
+    unlink(loop);
+    rmdir(dir);
+    free(dir);
+
+    ck_assert_str_eq(veil_strerror(EBUSY), "Device or resource busy");
+    ck_assert_str_eq(veil_strerror(ENOMEM), "Cannot allocate memory");
+    ck_assert_str_eq(veil_strerror(ENOENT), "No such file or directory");
+
+    static const struct {
+        const char *name;
+        int sig;
+    } sigs[] = {{"RTMIN", 34}, {"RTMIN+1", 35}, {"SIGRTMIN+3", 37}, {"RTMAX", 64},
+                {"RTMAX-2", 62}, {"KILL", 9}, {"SIGTERM", 15}};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        int sig = 0;
+        veil_error *err = NULL;
+        ck_assert_msg(veil_parse_signal(sigs[i].name, &sig, &err) == 0, "%s", sigs[i].name);
+        ck_assert_int_eq(sig, sigs[i].sig);
+    }
+    int sig = 0;
+    veil_error *err = NULL;
+    ck_assert_int_lt(veil_parse_signal("RTMIN+31", &sig, &err), 0);
+    veil_error_free(err);
+}
+END_TEST
+
 /* pause, resume, update, ps, events: what is decided before a container is
  * looked at, and runc's words for a missing one. */
 START_TEST(test_cgroup_commands_args)
@@ -379,6 +420,7 @@ static Suite *cli_suite(void)
     tcase_add_test(t, test_plan_errors);
     tcase_add_test(t, test_features);
     tcase_add_test(t, test_version_and_unknown);
+    tcase_add_test(t, test_errno_texts_and_signals);
     tcase_add_test(t, test_cgroup_commands_args);
     suite_add_tcase(s, t);
     return s;
