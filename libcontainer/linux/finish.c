@@ -25,17 +25,26 @@
  * the container's own libc may well use. */
 static void reset_signals(void)
 {
+#if defined(__x86_64__)
     struct {
         void *handler;
         unsigned long flags;
         void *restorer;
         uint64_t mask;
-    } dfl = {0}; /* SIG_DFL, no flags, empty mask: the kernel's struct sigaction */
+    } dfl = {0}; /* SIG_DFL, no flags, empty mask: x86-64's kernel struct sigaction */
     for (int s = 1; s <= 64; s++)
         if (s != SIGKILL && s != SIGSTOP)
             syscall(SYS_rt_sigaction, s, &dfl, NULL, sizeof(uint64_t));
     uint64_t none = 0;
     syscall(SYS_rt_sigprocmask, SIG_SETMASK, &none, NULL, sizeof(none));
+#else
+    struct sigaction sa = {.sa_handler = SIG_DFL};
+    for (int s = 1; s < NSIG; s++)
+        sigaction(s, &sa, NULL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+#endif
 }
 
 int veil_process_finish(const veil_finish *f, veil_error **err)
