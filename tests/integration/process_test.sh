@@ -53,6 +53,19 @@ run_veil run --bundle "$T/c" "$(id nnp2)"
 has "$out" "NoNewPrivs:	0" "no no_new_privs unless asked"
 is "$(echo "$out" | tail -1)" "$(cat /proc/self/oom_score_adj)" "oom_score_adj is inherited when unset"
 
+# signals: the process starts with every disposition at its default and
+# nothing blocked, whatever veil inherited (here: ignored SIGINT, SIGUSR1 and
+# the real-time 34 and 40, blocked SIGUSR2 and 35 -- a libc may keep some of
+# 32-34 for itself, the container's program must still get them clean)
+bundle s grep -E '^Sig(Ign|Blk)' /proc/self/status
+out=$(perl -e '$SIG{INT} = $SIG{USR1} = "IGNORE"; $SIG{NUM34} = $SIG{NUM40} = "IGNORE";
+	use POSIX; sigprocmask(SIG_BLOCK, POSIX::SigSet->new(POSIX::SIGUSR2, 35));
+	exec @ARGV' "$VEIL" --root "$ROOT" run --bundle "$T/s" "$(id sigs)" 2>&1 </dev/null)
+rc=$?
+is "$rc" 0 "a container from a runtime with ignored and blocked signals runs"
+has "$out" "$(printf 'SigBlk:\t0000000000000000')" "no signal blocked in the container process"
+has "$out" "$(printf 'SigIgn:\t0000000000000000')" "no signal ignored in the container process (1-64)"
+
 # rlimits
 bundle r sh -c 'cat /proc/self/limits'
 cfg r 'c["process"]["rlimits"] = [{"type": "RLIMIT_NOFILE", "soft": 321, "hard": 654}, {"type": "RLIMIT_NPROC", "soft": 111, "hard": 222}, {"type": "RLIMIT_CORE", "soft": 0, "hard": 0}]'
