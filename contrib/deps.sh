@@ -7,7 +7,7 @@ set -eu
 # (glibc's start-up alone costs more CPU than a `veil delete`; cmd/veil/CMakeLists.txt)
 want="build-essential cmake pkg-config libyajl-dev libseccomp-dev musl-tools busybox-static"
 if [ "${1:-build}" = test ]; then
-	want="$want check python3 python3-jsonschema jq clang iproute2 procps util-linux strace"
+	want="$want check python3 python3-jsonschema jq clang iproute2 procps util-linux strace perl"
 	# the engine tests (tests/e2e): containerd with its runc shim, podman and conmon;
 	# script(1) from bsdutils gives them a terminal
 	want="$want containerd podman conmon bsdutils"
