@@ -43,9 +43,15 @@ size_t sr_enter(spec_reader *r, const char *member)
 size_t sr_enter_index(spec_reader *r, size_t index)
 {
     size_t mark = r->len;
-    char b[32];
-    snprintf(b, sizeof(b), "[%zu]", index);
-    append(r, b);
+    /* by hand: this runs for every array element of the config */
+    char b[32], *e = b + sizeof(b);
+    *--e = '\0';
+    *--e = ']';
+    do
+        *--e = (char)('0' + index % 10);
+    while ((index /= 10) != 0);
+    *--e = '[';
+    append(r, e);
     return mark;
 }
 
