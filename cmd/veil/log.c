@@ -99,15 +99,7 @@ static char *format_line(bool json, veil_log_level level, const char *msg, size_
         vj_w_kstr(w, "msg", msg);
         vj_w_kstr(w, "time", when);
         vj_w_object_close(w);
-        const char *buf;
-        size_t n;
-        if (vj_writer_result(w, &buf, &n) && (line = malloc(n + 1)) != NULL) {
-            memcpy(line, buf, n);
-            line[n] = '\n';
-            *len = n + 1;
-        }
-        vj_writer_free(w);
-        return line;
+        return vj_writer_finish(w, true, len);
     }
     int n = asprintf(&line, "time=\"%s\" level=%s msg=\"%s\"\n", when, level_name(level), msg);
     if (n < 0)

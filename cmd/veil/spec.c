@@ -196,14 +196,8 @@ static char *example_config(const spec_choice *c, size_t *len)
     w_mounts(w, c);
     w_linux(w, c);
     vj_w_object_close(w);
-    const char *buf;
-    char *out = NULL;
-    if (vj_writer_result(w, &buf, len) && (out = malloc(*len + 1)) != NULL) {
-        memcpy(out, buf, *len);
-        out[(*len)++] = '\n';
-    }
-    vj_writer_free(w);
-    return out;
+    /* the pretty writer ends the document with its newline */
+    return vj_writer_finish(w, false, len);
 }
 
 /* runc adds a cgroup namespace on cgroup v2 hosts only.  (The cgroup code's

@@ -183,16 +183,13 @@ static int hugetlb(vj_writer *w, const veil_cgroup_stats *st)
 
 static char *finish(vj_writer *w, bool ok, veil_error **err)
 {
-    const char *buf;
-    size_t len;
     char *out = NULL;
-    if (ok && vj_writer_result(w, &buf, &len) && (out = malloc(len + 1)) != NULL) {
-        memcpy(out, buf, len);
-        out[len] = '\0';
-    } else {
+    if (ok)
+        out = vj_writer_finish(w, false, NULL);
+    else
+        vj_writer_free(w);
+    if (out == NULL)
         veil_error_set(err, ENOMEM, "encode the event as JSON");
-    }
-    vj_writer_free(w);
     return out;
 }
 

@@ -649,3 +649,20 @@ bool vj_writer_result(vj_writer *w, const char **buf, size_t *len)
     *len = l;
     return true;
 }
+
+char *vj_writer_finish(vj_writer *w, bool newline, size_t *len)
+{
+    const char *buf;
+    size_t n;
+    char *out = NULL;
+    if (w && vj_writer_result(w, &buf, &n) && (out = malloc(n + 2)) != NULL) {
+        memcpy(out, buf, n);
+        if (newline)
+            out[n++] = '\n';
+        out[n] = '\0';
+        if (len)
+            *len = n;
+    }
+    vj_writer_free(w);
+    return out;
+}

@@ -99,3 +99,8 @@ void vj_w_kbool(vj_writer *w, const char *key, bool v);
 /* The text written so far (valid until the next call); false if the writer
  * failed (a string with invalid UTF-8, or out of memory). */
 bool vj_writer_result(vj_writer *w, const char **buf, size_t *len);
+/* The text as a malloc'd string, NUL-terminated, with a '\n' before the NUL
+ * when newline is set; its length (newline included) in *len when len is
+ * not NULL.  NULL if the writer failed or memory ran out.  Frees the writer
+ * either way. */
+char *vj_writer_finish(vj_writer *w, bool newline, size_t *len);

@@ -311,15 +311,8 @@ char *veil_spec_resources_to_json(const veil_spec_resources *base,
     w_rdma(w, base, over);
     w_unified(w, base, over);
     vj_w_object_close(w);
-    const char *buf;
-    size_t len;
-    char *out = NULL;
-    if (vj_writer_result(w, &buf, &len) && (out = malloc(len + 1)) != NULL) {
-        memcpy(out, buf, len);
-        out[len] = '\0';
-    } else {
+    char *out = vj_writer_finish(w, false, NULL);
+    if (out == NULL)
         veil_error_set(err, EINVAL, "cannot encode the resources as JSON");
-    }
-    vj_writer_free(w);
     return out;
 }

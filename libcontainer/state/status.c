@@ -103,16 +103,9 @@ static void write_annotations(vj_writer *w, const veil_kv_list *a)
 
 static char *finish(vj_writer *w, veil_error **err)
 {
-    const char *buf;
-    size_t len;
-    char *out = NULL;
-    if (vj_writer_result(w, &buf, &len) && (out = malloc(len + 1)) != NULL) {
-        memcpy(out, buf, len);
-        out[len] = '\0';
-    } else {
+    char *out = vj_writer_finish(w, false, NULL);
+    if (out == NULL)
         veil_error_set(err, EINVAL, "cannot encode the state as JSON");
-    }
-    vj_writer_free(w);
     return out;
 }
 

@@ -203,15 +203,7 @@ static char *node_text(const vj_node *n)
     if (w == NULL)
         return NULL;
     vj_w_node(w, n);
-    const char *buf;
-    size_t len;
-    char *out = NULL;
-    if (vj_writer_result(w, &buf, &len) && (out = malloc(len + 1)) != NULL) {
-        memcpy(out, buf, len);
-        out[len] = '\0';
-    }
-    vj_writer_free(w);
-    return out;
+    return vj_writer_finish(w, false, NULL);
 }
 
 static char **dup_strv(const vj_node *n)
