@@ -363,30 +363,15 @@ static int drive(const veil_context *ctx, const veil_exec_spawn_options *o, pid_
         }
         switch (type) {
         case VEIL_SYNC_PTY:
-            if (fd < 0)
-                return veil_error_set(err, EBADMSG, "the exec process sent no pty master");
-            if (o->console_fd >= 0 && veil_tty_send_master(o->console_fd, fd, err) < 0) {
-                close(fd);
+            if (veil_sync_take_pty(fd, o->console_fd, o->keep_pty ? pty_out : NULL,
+                                   "the exec process", err) < 0)
                 return -1;
-            }
-            if (o->keep_pty && *pty_out < 0)
-                *pty_out = fd;
-            else
-                close(fd);
             break;
         case VEIL_SYNC_READY:
             ready = true;
             break;
-        case VEIL_SYNC_ERROR:
-            if (fd >= 0)
-                close(fd);
-            buf[n] = '\0';
-            return veil_error_set(err, 0, "%s", buf);
         default:
-            if (fd >= 0)
-                close(fd);
-            return veil_error_set(err, EBADMSG, "unexpected message %u from the exec process",
-                                  (unsigned)type);
+            return veil_sync_unexpected(type, buf, n, fd, "the exec process", err);
         }
     }
 }

@@ -53,6 +53,16 @@ int veil_sync_recv(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *
 /* Receives and insists on one type; an ERROR message becomes *err. */
 int veil_sync_expect(int fd, veil_sync_type want, void *buf, size_t cap, size_t *len,
                      int *fd_out, veil_error **err);
+/* A received message the runtime has no use for at this point: an ERROR
+ * becomes *err with the peer's text (buf holds n bytes and room for a NUL),
+ * any other type a protocol error naming the peer (`from`).  A passed fd is
+ * closed.  Returns -1. */
+int veil_sync_unexpected(veil_sync_type type, char *buf, size_t n, int fd, const char *from,
+                         veil_error **err);
+/* A VEIL_SYNC_PTY master (fd, may be -1): sent on to console_fd when that is
+ * >= 0, then kept in *keep when keep is not NULL and *keep is -1, else
+ * closed. */
+int veil_sync_take_pty(int fd, int console_fd, int *keep, const char *from, veil_error **err);
 
 /* Whether init pauses once its mounts are done (VEIL_SYNC_HOOKS) for the
  * runtime's part: moving netDevices in, prestart and createRuntime hooks.

@@ -212,16 +212,9 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
             veil_debug(ctx, "init %d: rootfs mounted, runtime hooks done", (int)pid);
             break;
         case VEIL_SYNC_PTY:
-            if (fd < 0)
-                return veil_error_set(err, EBADMSG, "container init sent no pty master");
-            if (opts->console_fd >= 0 && veil_tty_send_master(opts->console_fd, fd, err) < 0) {
-                close(fd);
+            if (veil_sync_take_pty(fd, opts->console_fd, opts->keep_pty ? pty_out : NULL,
+                                   "container init", err) < 0)
                 return -1;
-            }
-            if (opts->keep_pty && pty_out)
-                *pty_out = fd;
-            else
-                close(fd);
             break;
         case VEIL_SYNC_MOUNTS_REQ:
             if (veil_idmap_mounts_send(plan, pid, sync_fd, err) < 0)
@@ -255,16 +248,8 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
         case VEIL_SYNC_READY:
             veil_debug(ctx, "init %d: ready, waiting for start", (int)pid);
             return 0;
-        case VEIL_SYNC_ERROR:
-            if (fd >= 0)
-                close(fd);
-            buf[n] = '\0';
-            return veil_error_set(err, 0, "%s", buf);
         default:
-            if (fd >= 0)
-                close(fd);
-            return veil_error_set(err, EBADMSG, "unexpected message %u from container init",
-                                  (unsigned)type);
+            return veil_sync_unexpected(type, buf, n, fd, "container init", err);
         }
     }
 }
@@ -284,13 +269,7 @@ int veil_spawn_start(int sync_fd, veil_error **err)
             if (errno != EPIPE)
                 r = veil_error_set(err, errno, "read from container init");
         } else {
-            if (fd >= 0)
-                close(fd);
-            buf[n] = '\0';
-            r = type == VEIL_SYNC_ERROR
-                    ? veil_error_set(err, 0, "%s", buf)
-                    : veil_error_set(err, EBADMSG, "unexpected message %u from container init",
-                                     (unsigned)type);
+            r = veil_sync_unexpected(type, buf, n, fd, "container init", err);
         }
     }
     close(sync_fd);

@@ -99,6 +99,33 @@ int veil_sync_recv(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *
     return 0;
 }
 
+int veil_sync_unexpected(veil_sync_type type, char *buf, size_t n, int fd, const char *from,
+                         veil_error **err)
+{
+    if (fd >= 0)
+        close(fd);
+    if (type == VEIL_SYNC_ERROR) {
+        buf[n] = '\0';
+        return veil_error_set(err, 0, "%s", buf);
+    }
+    return veil_error_set(err, EBADMSG, "unexpected message %u from %s", (unsigned)type, from);
+}
+
+int veil_sync_take_pty(int fd, int console_fd, int *keep, const char *from, veil_error **err)
+{
+    if (fd < 0)
+        return veil_error_set(err, EBADMSG, "%s sent no pty master", from);
+    if (console_fd >= 0 && veil_tty_send_master(console_fd, fd, err) < 0) {
+        close(fd);
+        return -1;
+    }
+    if (keep && *keep < 0)
+        *keep = fd;
+    else
+        close(fd);
+    return 0;
+}
+
 int veil_sync_expect(int fd, veil_sync_type want, void *buf, size_t cap, size_t *len,
                      int *fd_out, veil_error **err)
 {
