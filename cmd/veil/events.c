@@ -61,10 +61,5 @@ int cmd_events(cli *c, int argc, char **argv)
     }
     veil_events_free(ev);
     free(pos);
-    if (r < 0) {
-        cli_report_error(c, err);
-        veil_error_free(err);
-        return 1;
-    }
-    return 0;
+    return cli_exit(c, r, err);
 }

@@ -77,11 +77,8 @@ int cmd_list(cli *c, int argc, char **argv)
     if (r == 0)
         r = veil_container_list(&c->ctx, &v, &n, &err);
     free(pos);
-    if (r < 0) {
-        cli_report_error(c, err);
-        veil_error_free(err);
-        return 1;
-    }
+    if (r < 0)
+        return cli_exit(c, r, err);
     if (quiet) {
         for (size_t i = 0; i < n; i++)
             printf("%s\n", v[i]->id);

@@ -54,10 +54,5 @@ int cmd_ps(cli *c, int argc, char **argv)
     free(table);
     free(pids);
     free(pos);
-    if (r < 0) {
-        cli_report_error(c, err);
-        veil_error_free(err);
-        return 1;
-    }
-    return 0;
+    return cli_exit(c, r, err);
 }

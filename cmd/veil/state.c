@@ -31,11 +31,8 @@ int cmd_state(cli *c, int argc, char **argv)
         r = -1;
     free(pos);
     veil_container_state_free(s);
-    if (r < 0) {
-        cli_report_error(c, err);
-        veil_error_free(err);
-        return 1;
-    }
+    if (r < 0)
+        return cli_exit(c, r, err);
     printf("%s\n", json);
     free(json);
     return 0;

@@ -122,10 +122,5 @@ int cmd_update(cli *c, int argc, char **argv)
     if (r == 0)
         r = veil_container_update(&c->ctx, pos[0], &o, &err);
     free(pos);
-    if (r < 0) {
-        cli_report_error(c, err);
-        veil_error_free(err);
-        return 1;
-    }
-    return 0;
+    return cli_exit(c, r, err);
 }
