@@ -19,6 +19,7 @@
 
 #include "cgroup/internal.h"
 #include "util/cleanup.h"
+#include "util/path.h"
 
 /* v1 controllers in the order veil creates their directories */
 static const veil_cgroup_ctrl v1_order[] = {
@@ -147,29 +148,16 @@ veil_cgroup_layout veil_cgroup_detect(uint32_t *v1_controllers, uint32_t *v2_con
 
 /* "a//./b/" -> "/a/b".  ".." is refused rather than resolved: a cgroup
  * path must not climb out of where the user placed it. */
+/* cgroupsPath as "/a/b": repeated slashes and "." go, ".." is refused. */
 static int clean_path(const char *in, char **out, veil_error **err)
 {
-    size_t len = strlen(in);
-    _cleanup_free_ char *res = malloc(len + 2);
+    if (veil_path_has_dotdot(in))
+        return veil_error_set(err, 0,
+                              "invalid cgroupsPath \"%s\": \"..\" components are not allowed", in);
+    _cleanup_free_ char *res = veil_path_clean_abs(in);
     if (res == NULL)
         return veil_error_set(err, ENOMEM, "cgroup path");
-    size_t n = 0;
-    for (const char *p = in; *p;) {
-        size_t c = strcspn(p, "/");
-        if (c == 2 && p[0] == '.' && p[1] == '.')
-            return veil_error_set(err, 0,
-                                  "invalid cgroupsPath \"%s\": \"..\" components are not allowed",
-                                  in);
-        if (c > 0 && !(c == 1 && p[0] == '.')) {
-            res[n++] = '/';
-            memcpy(res + n, p, c);
-            n += c;
-        }
-        p += c;
-        p += strspn(p, "/");
-    }
-    res[n] = '\0';
-    if (n == 0)
+    if (strcmp(res, "/") == 0)
         return veil_error_set(err, 0, "invalid cgroupsPath \"%s\": it names no cgroup", in);
     *out = steal_pointer(&res);
     return 0;

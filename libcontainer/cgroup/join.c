@@ -17,6 +17,7 @@
 
 #include "cgroup/internal.h"
 #include "util/cleanup.h"
+#include "util/path.h"
 
 struct veil_cgroup_target {
     const veil_cgroup *cg;
@@ -41,26 +42,12 @@ void veil_cgroup_target_free(veil_cgroup_target *t)
  * ".." refused. */
 static int clean_sub(const char *in, const char *arg, char **out, veil_error **err)
 {
-    _cleanup_free_ char *res = malloc(strlen(in) + 1);
-    if (res == NULL)
+    if (veil_path_has_dotdot(in))
+        return veil_error_set(err, 0, "invalid --cgroup \"%s\": \"..\" components are not allowed",
+                              arg);
+    _cleanup_free_ char *abs = veil_path_clean_abs(in);
+    if (abs == NULL || (*out = strdup(abs + 1)) == NULL)
         return veil_error_set(err, ENOMEM, "--cgroup");
-    size_t n = 0;
-    for (const char *p = in; *p;) {
-        size_t c = strcspn(p, "/");
-        if (c == 2 && p[0] == '.' && p[1] == '.')
-            return veil_error_set(err, 0,
-                                  "invalid --cgroup \"%s\": \"..\" components are not allowed", arg);
-        if (c > 0 && !(c == 1 && p[0] == '.')) {
-            if (n)
-                res[n++] = '/';
-            memcpy(res + n, p, c);
-            n += c;
-        }
-        p += c;
-        p += strspn(p, "/");
-    }
-    res[n] = '\0';
-    *out = steal_pointer(&res);
     return 0;
 }
 

@@ -75,6 +75,18 @@ char *veil_path_join(const char *base, const char *path)
     return clean;
 }
 
+bool veil_path_has_dotdot(const char *path)
+{
+    for (const char *p = path; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 2 && p[0] == '.' && p[1] == '.')
+            return true;
+        p += n;
+        p += strspn(p, "/");
+    }
+    return false;
+}
+
 char *veil_path_clean_abs(const char *path)
 {
     return veil_path_join("/", path);

@@ -9,6 +9,9 @@
  * when out of memory. */
 char *veil_path_clean(const char *path);
 
+/* Whether `path` has a ".." element. */
+bool veil_path_has_dotdot(const char *path);
+
 /* `path` made absolute against `base` (when it is relative) and cleaned. */
 char *veil_path_join(const char *base, const char *path);
 
