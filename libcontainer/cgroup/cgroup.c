@@ -148,7 +148,6 @@ veil_cgroup_layout veil_cgroup_detect(uint32_t *v1_controllers, uint32_t *v2_con
 
 /* "a//./b/" -> "/a/b".  ".." is refused rather than resolved: a cgroup
  * path must not climb out of where the user placed it. */
-/* cgroupsPath as "/a/b": repeated slashes and "." go, ".." is refused. */
 static int clean_path(const char *in, char **out, veil_error **err)
 {
     if (veil_path_has_dotdot(in))
