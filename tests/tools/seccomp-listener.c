@@ -24,6 +24,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "tests/support/recv_state.h"
+
 static void die(const char *what)
 {
     fprintf(stderr, "seccomp-listener: %s: %s\n", what, strerror(errno));
@@ -36,29 +38,8 @@ static int receive(int conn, const char *out_path)
     static char data[1 << 16];
     size_t len = 0;
     int fd = -1;
-    for (;;) {
-        union {
-            char buf[CMSG_SPACE(sizeof(int) * 4)];
-            struct cmsghdr align;
-        } control;
-        struct iovec iov = {.iov_base = data + len, .iov_len = sizeof(data) - 1 - len};
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-        if (fd < 0) {
-            msg.msg_control = control.buf;
-            msg.msg_controllen = sizeof(control.buf);
-        }
-        ssize_t n = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            die("recvmsg");
-        for (struct cmsghdr *c = fd < 0 ? CMSG_FIRSTHDR(&msg) : NULL; c; c = CMSG_NXTHDR(&msg, c))
-            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-                memcpy(&fd, CMSG_DATA(c), sizeof(int));
-        if (n == 0 || len + (size_t)n >= sizeof(data) - 1)
-            break;
-        len += (size_t)n;
-    }
+    if (test_recv_state(conn, data, sizeof(data), &len, &fd) < 0)
+        die("recvmsg");
     FILE *f = fopen(out_path, "we");
     if (f == NULL || fwrite(data, 1, len, f) != len || fclose(f) != 0)
         die(out_path);
