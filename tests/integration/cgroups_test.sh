@@ -12,6 +12,7 @@
 # tests/integration/in_vm.sh) the v2 files, with a focused set because the
 # VM emulates its CPU.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/cgroup_host.sh"
 
 CG=/sys/fs/cgroup
 if [ "$(stat -fc %T $CG)" = cgroup2fs ]; then
@@ -89,61 +90,10 @@ hierarchies() { # the v1 hierarchies of this host (names under /sys/fs/cgroup)
 
 # ============================ every resource (v1/hybrid) ============================
 v1_resources() {
-	local S=full cid pid d blk bfqdev="" rt="" burst="" tcp="" memsw="" hugetlb_at="" sizes="" kb h
+	local S=full cid pid d blk bfqdev rt burst tcp memsw hugetlb_at sizes
 	cid=$(id $S)
-	blk=$(for b in /sys/block/*; do case ${b##*/} in loop* | zram* | ram*) ;; *) cat "$b/dev"; break ;; esac; done)
-	[ -n "$blk" ] || blk=$(cat /sys/block/loop0/dev)
-	for l in /sys/block/loop*; do
-		[ -e "$l/loop/backing_file" ] && continue
-		grep -qw bfq "$l/queue/scheduler" 2>/dev/null || continue
-		loop_restore="$l/queue/scheduler $(sed 's/.*\[\(.*\)\].*/\1/' "$l/queue/scheduler")"
-		echo bfq >"$l/queue/scheduler" && bfqdev=$(cat "$l/dev")
-		break
-	done
-	[ -e $CG/cpu/cpu.rt_runtime_us ] && [ "$(cat $CG/cpu/cpu.rt_runtime_us)" -gt 0 ] && rt=1
-	[ -e $CG/cpu/cpu.cfs_burst_us ] && burst=1
-	[ -e $CG/memory/memory.kmem.tcp.limit_in_bytes ] && tcp=1
-	[ -e $CG/memory/memory.memsw.limit_in_bytes ] && memsw=1
-	if [ "$(stat -fc %T $CG/hugetlb 2>/dev/null)" = cgroupfs ]; then hugetlb_at=v1
-	elif [ "$LAYOUT" = hybrid ] && grep -qw hugetlb $CG/unified/cgroup.controllers; then hugetlb_at=unified; fi
-	for h in /sys/kernel/mm/hugepages/hugepages-*kB; do
-		[ -e "$h" ] || continue
-		kb=${h##*-}; kb=${kb%kB}
-		if [ $((kb % 1048576)) = 0 ]; then sizes="$sizes $((kb / 1048576))GB"; else sizes="$sizes $((kb / 1024))MB"; fi
-	done
-	local hp="" first=1 s
-	if [ -n "$hugetlb_at" ]; then
-		for s in $sizes; do
-			[ $first = 1 ] || hp="$hp,"; first=0
-			hp="$hp{\"pageSize\": \"$s\", \"limit\": $([ "$s" = 2MB ] && echo 4194304 || echo 0)}"
-		done
-	fi
-	cat >"$T/full.json" <<-EOF
-	{
-	  "devices": [
-	    {"allow": false, "access": "rwm"},
-	    {"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rwm"},
-	    {"allow": false, "type": "c", "major": 1, "minor": 3, "access": "w"}
-	  ],
-	  "memory": {"limit": 67108864, "reservation": 33554432
-	    $([ -n "$memsw" ] && echo ', "swap": 134217728')
-	    $([ -n "$tcp" ] && echo ', "kernelTCP": 16777216'),
-	    "swappiness": 30, "disableOOMKiller": false},
-	  "cpu": {"shares": 512, "quota": 50000, "period": 100000,
-	    $([ -n "$burst" ] && echo '"burst": 10000,')
-	    $([ -n "$rt" ] && echo '"realtimeRuntime": 10000, "realtimePeriod": 1000000,')
-	    "cpus": "0", "mems": "0", "idle": 0},
-	  "blockIO": {"weight": 500,
-	    $([ -n "$bfqdev" ] && echo "\"weightDevice\": [{\"major\": ${bfqdev%:*}, \"minor\": ${bfqdev#*:}, \"weight\": 300}],")
-	    "throttleReadBpsDevice": [{"major": ${blk%:*}, "minor": ${blk#*:}, "rate": 1048576}],
-	    "throttleWriteBpsDevice": [{"major": ${blk%:*}, "minor": ${blk#*:}, "rate": 2097152}],
-	    "throttleReadIOPSDevice": [{"major": ${blk%:*}, "minor": ${blk#*:}, "rate": 100}],
-	    "throttleWriteIOPSDevice": [{"major": ${blk%:*}, "minor": ${blk#*:}, "rate": 200}]},
-	  "hugepageLimits": [$hp],
-	  "pids": {"limit": 50}
-	  $([ "$hugetlb_at" = unified ] && echo ', "unified": {"hugetlb.2MB.rsvd.max": "2097152"}')
-	}
-	EOF
+	cg_host_probe "$LAYOUT"
+	cg_full_resources false >"$T/full.json"
 	start_c $S sh -c 'cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us >/tmp/seen; grep Cpus_allowed_list /proc/self/status >>/tmp/seen; exec sleep 1000'
 	cfgj $S '.linux.resources = $r[0] | .linux.cgroupsPath = $p' --slurpfile r "$T/full.json" --arg p "/$ID_PREFIX-abs/full"
 	if ! veil_ok "create with every resource of this host" create --bundle "$T/$S" "$cid"; then
