@@ -5,7 +5,7 @@
 #
 # On a v1 or hybrid host every resource the host supports is created, read
 # back from /sys/fs/cgroup, updated and removed; resources it lacks must fail
-# with an error naming the field.  On pure v2 (tests/integration/cgroup_vm.sh
+# with an error naming the field.  On pure v2 (tests/integration/in_vm.sh
 # runs this script in the test VM) a focused set is checked, including the
 # device eBPF program and clone3 into the cgroup.  Nothing is left behind:
 # every cgroup directory made here carries the prefix below and is checked
