@@ -16,6 +16,7 @@
 #include "container/internal.h"
 #include "spec/json.h"
 #include "util/units.h"
+#include "tests/support/run_suite.h"
 
 /* ---- sizes and durations ------------------------------------------------------ */
 
@@ -364,9 +365,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(suite());
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cgroup/internal.h"
+#include "tests/support/run_suite.h"
 
 #define SET(v) {.set = true, .value = (v)}
 #define R VEIL_DEVCG_ACC_READ
@@ -269,9 +270,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(suite());
 }

@@ -9,6 +9,7 @@
 #include "plan/cgroup_internal.h"
 #include "plan/internal.h"
 #include "plan_fixture.h"
+#include "tests/support/run_suite.h"
 
 /* expectation tables leave the alternative file out where there is none */
 #pragma GCC diagnostic ignored "-Wmissing-field-initializers"
@@ -814,9 +815,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(suite());
 }

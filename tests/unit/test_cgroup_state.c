@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cgroup/internal.h"
+#include "tests/support/run_suite.h"
 
 START_TEST(round_trip)
 {
@@ -120,9 +121,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(suite());
 }

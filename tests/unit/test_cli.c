@@ -17,6 +17,7 @@
 #include "plan/internal.h"
 #include "spec/json.h"
 #include "util/errtext.h"
+#include "tests/support/run_suite.h"
 
 typedef struct run_result {
     int status; /* exit code, or 128 + signal */
@@ -428,9 +429,5 @@ static Suite *cli_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(cli_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(cli_suite());
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "container/internal.h"
+#include "tests/support/run_suite.h"
 
 static void check_at(long long sec, long nsec)
 {
@@ -54,9 +55,5 @@ int main(void)
     tcase_add_test(tc, test_against_gmtime);
     tcase_add_test(tc, test_now);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(s);
 }

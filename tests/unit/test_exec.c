@@ -11,6 +11,7 @@
 #include <veil/spec.h>
 
 #include "container/internal.h"
+#include "tests/support/run_suite.h"
 
 #define CAP(n) (UINT64_C(1) << (n))
 enum { CHOWN = 0, KILL = 5, NET_BIND = 10, SYS_ADMIN = 21 };
@@ -322,9 +323,5 @@ static Suite *exec_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(exec_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(exec_suite());
 }

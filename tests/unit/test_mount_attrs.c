@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 
 #include "linux/mount_util.h"
+#include "tests/support/run_suite.h"
 
 START_TEST(test_flags_to_attrs)
 {
@@ -55,9 +56,5 @@ int main(void)
     tcase_add_test(t, test_flags_to_attrs);
     tcase_add_test(t, test_atime_is_one_field);
     suite_add_tcase(s, t);
-    SRunner *r = srunner_create(s);
-    srunner_run_all(r, CK_NORMAL);
-    int failed = srunner_ntests_failed(r);
-    srunner_free(r);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(s);
 }

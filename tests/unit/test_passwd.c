@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "util/passwd.h"
+#include "tests/support/run_suite.h"
 
 static char path[64];
 
@@ -70,9 +71,5 @@ int main(void)
     tcase_add_test(tc, test_fields);
     tcase_add_test(tc, test_missing_file);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return test_run_suite(s);
 }

@@ -18,6 +18,7 @@
 #include "util/path.h"
 
 #include "plan_fixture.h"
+#include "tests/support/run_suite.h"
 
 /* ---- paths ------------------------------------------------------------------ */
 
@@ -942,9 +943,5 @@ static Suite *plan_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(plan_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(plan_suite());
 }

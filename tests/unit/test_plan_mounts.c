@@ -10,6 +10,7 @@
 
 #include "plan/internal.h"
 #include "plan_fixture.h"
+#include "tests/support/run_suite.h"
 
 /* ---- mount options -------------------------------------------------------- */
 
@@ -533,9 +534,5 @@ static Suite *plan_mounts_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(plan_mounts_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(plan_mounts_suite());
 }

@@ -11,6 +11,7 @@
 #include "plan/internal.h"
 #include "plan/seccomp_names.h"
 #include "tests/support/seccomp_spec.h"
+#include "tests/support/run_suite.h"
 
 /* Translates a seccomp JSON object; on failure returns NULL with *msg set. */
 static veil_seccomp_plan *plan_of(const char *json, char **msg)
@@ -398,9 +399,5 @@ static Suite *seccomp_plan_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(seccomp_plan_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(seccomp_plan_suite());
 }

@@ -23,6 +23,7 @@
 #include "plan/internal.h"
 #include "spec/json.h"
 #include "tests/support/seccomp_spec.h"
+#include "tests/support/run_suite.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -595,9 +596,5 @@ static Suite *seccomp_prepare_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(seccomp_prepare_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(seccomp_prepare_suite());
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/sha256.h"
+#include "tests/support/run_suite.h"
 
 static void hex_of(const void *data, size_t len, char out[VEIL_SHA256_HEX_LEN + 1])
 {
@@ -128,9 +129,5 @@ static Suite *sha256_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(sha256_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(sha256_suite());
 }

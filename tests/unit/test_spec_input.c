@@ -12,6 +12,8 @@
 
 #include <veil/spec.h>
 
+#include "tests/support/run_suite.h"
+
 #define VALID_DIR VEIL_TEST_DATA "/spec/valid"
 
 /* Parses `json` as "config.json" and returns the error text (caller frees). */
@@ -342,9 +344,5 @@ static Suite *spec_input_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(spec_input_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(spec_input_suite());
 }

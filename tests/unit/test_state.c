@@ -11,6 +11,7 @@
 
 #include "state/state.h"
 #include "util/fs.h"
+#include "tests/support/run_suite.h"
 
 static char root[64];
 
@@ -104,9 +105,5 @@ static Suite *state_suite(void)
 
 int main(void)
 {
-    SRunner *sr = srunner_create(state_suite());
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+    return test_run_suite(state_suite());
 }
