@@ -44,9 +44,6 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
 
 /* More than any kernel's NR_CPUS: a mask the kernel clamps to its own. */
 #define MAX_CPUS 8192
@@ -278,20 +275,6 @@ static _Noreturn void exec_child_main(exec_child *c)
 
 /* ---- the runtime ---------------------------------------------------------- */
 
-static pid_t clone3_into(int cgroup_fd, int *pidfd)
-{
-    struct clone_args args = {
-        .flags = CLONE_PIDFD,
-        .pidfd = (uint64_t)(uintptr_t)pidfd,
-        .exit_signal = SIGCHLD,
-    };
-    if (cgroup_fd >= 0) {
-        args.flags |= CLONE_INTO_CGROUP;
-        args.cgroup = (uint64_t)cgroup_fd;
-    }
-    return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-}
-
 /* pid and time namespaces apply to children: the runtime enters init's
  * around the clone and returns to its own right after. */
 static int enter_for_children(int init_pidfd, int flags, veil_ns_saved *s, veil_error **err)
@@ -315,14 +298,14 @@ static pid_t clone_child(const veil_exec_spawn_options *o, int cgfd, int *pidfd,
                          veil_error **err)
 {
     *joined = false;
-    pid_t pid = clone3_into(cgfd, pidfd);
+    pid_t pid = veil_clone3(0, cgfd, pidfd);
     if (pid < 0 && cgfd >= 0 && (errno == EBUSY || errno == ENODEV || errno == ENOENT) &&
         veil_cgroup_target_v2_fd(o->cgroup) >= 0 && !veil_cgroup_target_has_sub(o->cgroup)) {
         veil_error *e = NULL;
         _cleanup_close_ int initcg = veil_cgroup_v2_fd_of(o->init_pid, &e);
         veil_error_free(e);
         if (initcg >= 0) {
-            pid = clone3_into(initcg, pidfd);
+            pid = veil_clone3(0, initcg, pidfd);
             if (pid >= 0)
                 *joined = true;
             else
@@ -333,7 +316,7 @@ static pid_t clone_child(const veil_exec_spawn_options *o, int cgfd, int *pidfd,
     }
     if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == ENOSYS || errno == E2BIG)) {
         cgfd = -1; /* older kernel: the child writes itself to cgroup.procs */
-        pid = clone3_into(-1, pidfd);
+        pid = veil_clone3(0, -1, pidfd);
     }
     if (pid < 0)
         veil_error_set(err, errno, "clone the exec process%s", cgfd >= 0 ? " into its cgroup" : "");

@@ -234,6 +234,10 @@ typedef struct veil_ns_saved {
 } veil_ns_saved;
 int veil_ns_save_for_children(int flags, veil_ns_saved *s, veil_error **err);
 void veil_ns_restore_for_children(veil_ns_saved *s);
+/* clone3 with CLONE_PIDFD (the pidfd in *pidfd) and SIGCHLD, plus flags;
+ * into the cgroup2 directory cgroup_fd when that is >= 0
+ * (CLONE_INTO_CGROUP).  Returns as fork does. */
+pid_t veil_clone3(uint64_t flags, int cgroup_fd, int *pidfd);
 
 /* hooks.c: runs one hook kind, state on stdin, timeout enforced. */
 int veil_hooks_run(const veil_context *ctx, const veil_plan_hook_list *hooks, const char *kind,

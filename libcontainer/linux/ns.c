@@ -1,16 +1,38 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Namespaces: clone flags, and joining existing ones by path. */
+/* Namespaces: clone flags, clone3 itself, and joining existing ones by path. */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/sched.h> /* struct clone_args */
 #include <sched.h>
 #include <stdio.h>
+#include <signal.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <linux/nsfs.h>
 
 #include "linux/linux.h"
 #include "util/cleanup.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+pid_t veil_clone3(uint64_t flags, int cgroup_fd, int *pidfd)
+{
+    struct clone_args args = {
+        .flags = flags | CLONE_PIDFD,
+        .pidfd = (uint64_t)(uintptr_t)pidfd,
+        .exit_signal = SIGCHLD,
+    };
+    if (cgroup_fd >= 0) {
+        args.flags |= CLONE_INTO_CGROUP;
+        args.cgroup = (uint64_t)cgroup_fd;
+    }
+    return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

@@ -27,23 +27,6 @@
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
 #endif
-#ifndef CLONE_INTO_CGROUP
-#define CLONE_INTO_CGROUP 0x200000000ULL
-#endif
-
-static pid_t clone3_raw(uint64_t flags, int cgroup_fd, int *pidfd)
-{
-    struct clone_args args = {
-        .flags = flags | CLONE_PIDFD,
-        .pidfd = (uint64_t)(uintptr_t)pidfd,
-        .exit_signal = SIGCHLD,
-    };
-    if (cgroup_fd >= 0) {
-        args.flags |= CLONE_INTO_CGROUP;
-        args.cgroup = (uint64_t)cgroup_fd;
-    }
-    return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-}
 
 static bool ns_new(const veil_plan *plan, veil_ns_type t)
 {
@@ -313,10 +296,10 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
     }
     int cgfd = entry.clone_fd;
     int pidfd = -1;
-    pid_t pid = clone3_raw(clone_flags, cgfd, &pidfd);
+    pid_t pid = veil_clone3(clone_flags, cgfd, &pidfd);
     if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == ENOSYS || errno == E2BIG)) {
         cgfd = -1; /* older kernel: init writes itself to cgroup.procs */
-        pid = clone3_raw(clone_flags, -1, &pidfd);
+        pid = veil_clone3(clone_flags, -1, &pidfd);
     }
     if (pid == 0) {
         close(sv[0]);
