@@ -5,7 +5,7 @@
  * call glibc's checked variants of four functions.  Everything else they
  * use is plain C with the same x86-64 ABI in both libcs.  These are those
  * four, with glibc's checks: a destination smaller than the write aborts.
- * Under glibc this file is empty.
+ * Under glibc this file is empty (it is part of the veil binary only).
  */
 #include <limits.h>
 #include <stdarg.h>
