@@ -608,11 +608,20 @@ int veil_cgroup_create(const veil_context *ctx, const veil_cgroup_plan *plan,
 {
     veil_cgroup_host host;
     veil_cgroup_detect_host(&host);
-    return veil_cgroup_create_on(ctx, plan, layout, &host, out, err);
+    return veil_cgroup_create_on(ctx, plan, layout, &host, false, out, err);
+}
+
+static int make_hier(veil_cg_hier *h, veil_error **err)
+{
+    if (make_dirs(h, err) < 0)
+        return -1;
+    if ((h->ctrls & VEIL_CG_BIT(VEIL_CG_CPUSET)) && veil_cg_v1_cpuset_init(h, err) < 0)
+        return -1;
+    return 0;
 }
 
 int veil_cgroup_create_on(const veil_context *ctx, const veil_cgroup_plan *plan,
-                          veil_cgroup_layout layout, const veil_cgroup_host *host,
+                          veil_cgroup_layout layout, const veil_cgroup_host *host, bool defer_v1,
                           veil_cgroup **out, veil_error **err)
 {
     if (ctx && ctx->systemd_cgroup)
@@ -643,23 +652,76 @@ int veil_cgroup_create_on(const veil_context *ctx, const veil_cgroup_plan *plan,
                                   plan->writes[i].file,
                                   veil_cgroup_ctrl_name(plan->writes[i].ctrl));
 
+    /* the cgroup2 tree is never deferred: clone3 enters it (CLONE_INTO_CGROUP) */
     for (size_t i = 0; i < cg->n; i++) {
-        if (make_dirs(&cg->h[i], err) < 0)
-            return -1;
-        if ((cg->h[i].ctrls & VEIL_CG_BIT(VEIL_CG_CPUSET)) &&
-            veil_cg_v1_cpuset_init(&cg->h[i], err) < 0)
+        veil_cg_hier *h = &cg->h[i];
+        if (defer_v1 && !(h->ctrls & VEIL_CG_BIT(VEIL_CG_UNIFIED))) {
+            h->deferred = h->held = true;
+            continue;
+        }
+        if (make_hier(h, err) < 0)
             return -1;
     }
-    if (veil_cg_enable_for(cg, plan->writes, plan->n_writes, err) < 0 ||
-        veil_cg_apply(cg, plan->writes, plan->n_writes, false, err) < 0 ||
-        attach_devices(cg, plan, err) < 0)
+    int r = veil_cg_enable_for(cg, plan->writes, plan->n_writes, err) < 0 ||
+                    veil_cg_apply(cg, plan->writes, plan->n_writes, false, err) < 0 ||
+                    attach_devices(cg, plan, err) < 0
+                ? -1
+                : 0;
+    for (size_t i = 0; i < cg->n; i++)
+        cg->h[i].held = false;
+    if (r < 0)
         return -1;
     if (layout == VEIL_CGROUP_V2) {
         cg->v2_fd = open(cg->h[0].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
         if (cg->v2_fd < 0)
             return veil_error_set(err, errno, "open %s", cg->h[0].dir);
     }
-    veil_debug(ctx, "cgroup %s created (%zu hierarchies)", cg->path, cg->n);
+    veil_debug(ctx, "cgroup %s created (%zu hierarchies%s)", cg->path, cg->n,
+               defer_v1 ? ", v1 deferred" : "");
     *out = steal_pointer(&cg);
     return 0;
+}
+
+bool veil_cgroup_has_deferred(const veil_cgroup *cg)
+{
+    for (size_t i = 0; cg && i < cg->n; i++)
+        if (cg->h[i].deferred)
+            return true;
+    return false;
+}
+
+int veil_cgroup_create_deferred(veil_cgroup *cg, const veil_cgroup_plan *plan,
+                                veil_cgroup_late *late, veil_error **err)
+{
+    late->n = 0;
+    for (size_t i = 0; i < cg->n; i++)
+        cg->h[i].held = !cg->h[i].deferred; /* done at create */
+    int r = 0;
+    for (size_t i = 0; r == 0 && i < cg->n; i++) {
+        veil_cg_hier *h = &cg->h[i];
+        if (!h->deferred)
+            continue;
+        if (make_hier(h, err) < 0)
+            r = -1;
+        h->deferred = false;
+    }
+    if (r == 0)
+        r = veil_cg_apply(cg, plan->writes, plan->n_writes, false, err);
+    for (size_t i = 0; r == 0 && i < cg->n; i++) {
+        if (cg->h[i].held)
+            continue;
+        int fd = -1;
+        int e = veil_cg_open_write(cg->h[i].dir, "tasks", &fd);
+        if (e) {
+            r = veil_error_set(err, e, "open %s/tasks", cg->h[i].dir);
+            break;
+        }
+        late->fds[late->n] = fd;
+        late->idx[late->n++] = (uint8_t)i;
+    }
+    for (size_t i = 0; i < cg->n; i++)
+        cg->h[i].held = false;
+    if (r < 0)
+        veil_cgroup_late_close(late);
+    return r;
 }

@@ -42,10 +42,35 @@ const char *veil_cgroup_layout_name(veil_cgroup_layout layout);
  * ctx->systemd_cgroup is refused (not supported yet). */
 int veil_cgroup_create(const veil_context *ctx, const veil_cgroup_plan *plan,
                        veil_cgroup_layout layout, veil_cgroup **out, veil_error **err);
-/* The same on a host detected before (veil_cgroup_detect_host). */
+/* The same on a host detected before (veil_cgroup_detect_host).  With
+ * defer_v1 the v1 hierarchies (v1 and hybrid hosts) are only resolved:
+ * veil_cgroup_create_deferred makes them and applies their writes, while
+ * the container's init sets up its mounts (spawn.c).  The cgroup2 tree is
+ * always made here. */
 int veil_cgroup_create_on(const veil_context *ctx, const veil_cgroup_plan *plan,
-                          veil_cgroup_layout layout, const veil_cgroup_host *host,
+                          veil_cgroup_layout layout, const veil_cgroup_host *host, bool defer_v1,
                           veil_cgroup **out, veil_error **err);
+/* Whether hierarchies wait for veil_cgroup_create_deferred. */
+bool veil_cgroup_has_deferred(const veil_cgroup *cg);
+
+/* The "tasks" files of the hierarchies made late, with their positions in
+ * the cgroup, for the process that joins them by itself. */
+typedef struct veil_cgroup_late {
+    int fds[VEIL_CG__COUNT];
+    uint8_t idx[VEIL_CG__COUNT];
+    size_t n;
+} veil_cgroup_late;
+/* Makes the deferred hierarchies, applies the plan's writes to them and
+ * opens their files into *late.  On failure *late is empty; what was made
+ * goes with veil_cgroup_destroy. */
+int veil_cgroup_create_deferred(veil_cgroup *cg, const veil_cgroup_plan *plan,
+                                veil_cgroup_late *late, veil_error **err);
+void veil_cgroup_late_close(veil_cgroup_late *late);
+/* In the new process: joins hierarchies idx[0..n) of cg through fds (as
+ * veil_cgroup_create_deferred opened them in the runtime's copy of cg) and
+ * closes the fds.  Indexes of hierarchies that are not v1 are refused. */
+int veil_cgroup_late_join(const veil_cgroup *cg, const uint8_t *idx, const int *fds, size_t n,
+                          veil_error **err);
 
 /* What the container state keeps of a cgroup (layout, path, and which
  * directories veil created), as a single printable string... */

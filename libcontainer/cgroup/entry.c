@@ -15,7 +15,10 @@
  *
  * The runtime opens every file before the clone (so paths are resolved in
  * the host's mount namespace, with the runtime's credentials, which the
- * kernel checks against the file's opener); the child only writes.
+ * kernel checks against the file's opener); the child only writes.  The v1
+ * hierarchies may also be made after the clone, while init mounts: their
+ * files, opened the same way, then reach init over the sync socket
+ * (veil_cgroup_late_join).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -91,7 +94,7 @@ int veil_cgroup_entry_open(const veil_cgroup *cg, veil_cgroup_entry *e, veil_err
     if (cg == NULL || cg->layout == VEIL_CGROUP_NONE)
         return 0;
     for (size_t i = 0; i < cg->n; i++)
-        if (veil_cg_entry_add(e, &cg->h[i], -1, cg->h[i].dir, err) < 0) {
+        if (!cg->h[i].deferred && veil_cg_entry_add(e, &cg->h[i], -1, cg->h[i].dir, err) < 0) {
             veil_cgroup_entry_close(e);
             return -1;
         }
@@ -110,4 +113,28 @@ int veil_cgroup_entry_join(veil_cgroup_entry *e, bool cloned_into, veil_error **
         return veil_error_set(err, errno, "join the cgroup %s", e->unified_name);
     veil_cgroup_entry_close(e);
     return 0;
+}
+
+void veil_cgroup_late_close(veil_cgroup_late *late)
+{
+    for (size_t i = 0; i < late->n; i++)
+        if (late->fds[i] >= 0)
+            close(late->fds[i]);
+    late->n = 0;
+}
+
+int veil_cgroup_late_join(const veil_cgroup *cg, const uint8_t *idx, const int *fds, size_t n,
+                          veil_error **err)
+{
+    int r = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (r == 0 && (cg == NULL || idx[i] >= cg->n ||
+                       (cg->h[idx[i]].ctrls & VEIL_CG_BIT(VEIL_CG_UNIFIED))))
+            r = veil_error_set(err, EBADMSG, "bad cgroup hierarchy %u from the runtime",
+                               (unsigned)idx[i]);
+        else if (r == 0 && write(fds[i], "0", 1) != 1)
+            r = veil_error_set(err, errno, "join the cgroup %s", cg->h[idx[i]].dir);
+        close(fds[i]);
+    }
+    return r;
 }

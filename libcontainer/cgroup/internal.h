@@ -19,6 +19,8 @@ typedef struct veil_cg_hier {
     char *rel;        /* the container's cgroup inside it, "/veil/abc" */
     char *dir;        /* mount + rel */
     unsigned created; /* trailing components of rel that veil created (0: none) */
+    bool deferred;    /* resolved; made later by veil_cgroup_create_deferred */
+    bool held;        /* veil_cg_apply passes over this hierarchy */
 } veil_cg_hier;
 
 /* Controllers veil switched on in the subtree_control of a cgroup that

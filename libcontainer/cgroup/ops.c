@@ -158,6 +158,9 @@ int veil_cg_apply(veil_cgroup *cg, const veil_cgroup_write *w, size_t n, bool sk
     for (size_t i = 0; i < n; i++) {
         if (skip_devices && w[i].ctrl == VEIL_CG_DEVICES)
             continue;
+        const veil_cg_hier *h = veil_cg_hier_of(cg, w[i].ctrl);
+        if (h && h->held)
+            continue;
         int r = apply_rule(cg, &w[i], &rules, err);
         if (r != 0) {
             if (r < 0)

@@ -392,8 +392,10 @@ static int prepare_job(create_job *j, const veil_plan *plan, const veil_create_o
             (j->listener_fd = veil_seccomp_connect_listener(plan->seccomp, err)) < 0)
             return -1;
     }
+    /* v1 hierarchies: made while init mounts, where init can join them late */
+    bool defer_v1 = veil_spawn_may_defer_cgroup(plan);
     if (!ctx->no_cgroups && veil_cgroup_create_on(ctx, &plan->cgroup, j->host.layout, &j->host,
-                                                  &j->cgroup, err) < 0)
+                                                  defer_v1, &j->cgroup, err) < 0)
         return -1;
     if (direct_start)
         return 0;
@@ -434,13 +436,6 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
     if (r == 0)
         rec->resources = steal_pointer(&resources);
     if (r == 0) {
-        if (j.cgroup) {
-            rec->cgroup = veil_cgroup_serialize(j.cgroup);
-            if (rec->cgroup == NULL)
-                r = veil_error_set(err, ENOMEM, "create");
-        }
-    }
-    if (r == 0) {
         hs.rec = rec;
         veil_spawn_options so = {
             .id = opts->id,
@@ -457,6 +452,13 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
         r = veil_spawn(ctx, plan, &so, &res, err);
     }
     free(hs.json);
+    /* after the spawn: which directories veil made is known once the
+     * deferred hierarchies exist */
+    if (r == 0 && j.cgroup && (rec->cgroup = veil_cgroup_serialize(j.cgroup)) == NULL) {
+        r = veil_error_set(err, ENOMEM, "create");
+        kill(res.pid, SIGKILL);
+        waitpid(res.pid, NULL, 0);
+    }
     if (r == 0) {
         rec->pid = res.pid;
         if (veil_proc_stat(res.pid, &rec->pid_start_time, NULL) < 0)

@@ -119,6 +119,27 @@ static void close_other_fds(const veil_child_args *a, unsigned from)
     veil_close_fds_except(from, keep, n);
 }
 
+int veil_child_join_late_cgroups(const veil_child_args *a, veil_error **err)
+{
+    if (a->cgroup_late == NULL || !*a->cgroup_late)
+        return 0;
+    *a->cgroup_late = false;
+    uint8_t idx[VEIL_SYNC_MAX_FDS];
+    int fds[VEIL_SYNC_MAX_FDS];
+    size_t len = 0, n = 0;
+    veil_sync_type type;
+    if (veil_sync_recv_fds(a->sync_fd, &type, idx, sizeof(idx), &len, fds, VEIL_SYNC_MAX_FDS,
+                           &n) < 0)
+        return veil_error_set(err, errno, "receive the cgroup files from the runtime");
+    if (type != VEIL_SYNC_CGROUP || len != n) {
+        for (size_t i = 0; i < n; i++)
+            close(fds[i]);
+        return veil_error_set(err, EBADMSG, "runtime sent message %u, expected the cgroup files",
+                              (unsigned)type);
+    }
+    return veil_cgroup_late_join(a->opts->cgroup, idx, fds, n, err);
+}
+
 static int become_root(veil_error **err)
 {
     if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
@@ -243,6 +264,8 @@ _Noreturn void veil_child_main(veil_child_args *a)
         fail(sync_fd, err);
     }
     CHECK(veil_rootfs_prepare(a, &rootfd, &err));
+    /* the v1 cgroups the runtime made meanwhile, before any hook or fork */
+    CHECK(veil_child_join_late_cgroups(a, &err));
 
     /* netDevices move in, prestart and createRuntime hooks run in the
      * runtime now */

@@ -37,19 +37,28 @@ typedef enum veil_sync_type {
                                idmapped mount, in order */
     VEIL_SYNC_START,        /* parent -> init (run): start now; the socket then closes at
                                execve, or carries an ERROR */
+    VEIL_SYNC_CGROUP,       /* parent -> init: the v1 hierarchies made after the clone,
+                               their "tasks" files (uint8 hierarchy indexes + SCM_RIGHTS) */
 } veil_sync_type;
 
 #define VEIL_SYNC_MAX_PAYLOAD 8192
+#define VEIL_SYNC_MAX_FDS 32
 
 typedef struct veil_sync_go {
     int32_t host_pid;
 } veil_sync_go;
 
 int veil_sync_send(int fd, veil_sync_type type, const void *data, size_t len, int pass_fd);
+/* The same with up to VEIL_SYNC_MAX_FDS fds in one message. */
+int veil_sync_send_fds(int fd, veil_sync_type type, const void *data, size_t len,
+                       const int *fds, size_t n_fds);
 /* Receives one message; payload up to cap bytes (longer is an error); the
  * passed fd (if any) in *fd_out, else -1.  Returns 0, or -1 with errno
  * (EPIPE when the peer is gone). */
 int veil_sync_recv(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *len, int *fd_out);
+/* The same with up to max_fds passed fds (more make the message bad). */
+int veil_sync_recv_fds(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *len,
+                       int *fds, size_t max_fds, size_t *n_fds);
 /* Receives and insists on one type; an ERROR message becomes *err. */
 int veil_sync_expect(int fd, veil_sync_type want, void *buf, size_t cap, size_t *len,
                      int *fd_out, veil_error **err);
@@ -105,6 +114,12 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
  * one process, no socket file in the state directory); returns once init
  * called execve, or with its error.  Closes sync_fd. */
 int veil_spawn_start(int sync_fd, veil_error **err);
+/* Whether init can join the v1 cgroup hierarchies after its mounts, so
+ * that the runtime makes them meanwhile (veil_cgroup_create_on's
+ * defer_v1): not when init must be in its cgroups before it creates
+ * namespaces itself, forks, asks for idmapped mounts, or roots a new
+ * cgroup namespace. */
+bool veil_spawn_may_defer_cgroup(const veil_plan *plan);
 
 /* ---- exec.c: a process exec'd into a running container --------------- */
 
@@ -147,10 +162,17 @@ typedef struct veil_child_args {
     const char *cgroup_path; /* the container's cgroup, for the cgroup mount */
     struct veil_cgroup_entry *cgroup_entry; /* files init joins its cgroup through, or NULL */
     bool cgroup_cloned_into; /* the clone put init in its cgroup2 tree already */
+    bool *cgroup_late;       /* true while the v1 hierarchies the runtime makes after the
+                                clone are still to be joined (veil_child_join_late_cgroups) */
     pid_t host_pid;          /* init's pid on the host (from the GO message) */
 } veil_child_args;
 
 _Noreturn void veil_child_main(veil_child_args *a);
+/* Init joins the v1 hierarchies the runtime made while init set up its
+ * namespaces and mounts (VEIL_SYNC_CGROUP), once: before a cgroup mount,
+ * before the idmapped mounts are asked for, at the latest when the mounts
+ * are done.  Nothing to do without a late cgroup. */
+int veil_child_join_late_cgroups(const veil_child_args *a, veil_error **err);
 
 /* ---- pieces used by child.c ------------------------------------------- */
 

@@ -339,6 +339,9 @@ static int do_mount(rootfs_ctx *c, size_t i, int prepared, veil_error **err)
     case VEIL_MOUNT_OVERLAY:
         return mount_overlay(c, m, err);
     case VEIL_MOUNT_CGROUP: {
+        /* the mount shows init's own cgroups */
+        if (veil_child_join_late_cgroups(c->a, err) < 0)
+            return -1;
         _cleanup_close_ int target = open_dest(c, m, true, err);
         return target < 0 ? -1 : veil_cgroup_mount(c, m, target, err);
     }

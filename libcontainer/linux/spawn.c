@@ -111,6 +111,28 @@ static void choose_flags(const veil_plan *plan, const int ns_fds[8], uint64_t *c
     *unshare_flags = uf;
 }
 
+bool veil_spawn_may_defer_cgroup(const veil_plan *plan)
+{
+    bool user_path = false, user_new = false, joins = false, idmap = false;
+    for (size_t i = 0; i < plan->n_namespaces; i++) {
+        const veil_plan_namespace *ns = &plan->namespaces[i];
+        if (ns->type == VEIL_NS_USER && ns->path)
+            user_path = true;
+        else if (ns->type == VEIL_NS_USER)
+            user_new = true;
+        else if (ns->path && ns->type != VEIL_NS_PID && ns->type != VEIL_NS_TIME)
+            joins = true;
+        /* a new cgroup namespace is rooted where init is when it unshares */
+        if (ns->type == VEIL_NS_CGROUP && ns->path == NULL)
+            return false;
+    }
+    for (size_t i = 0; i < plan->n_mounts; i++)
+        idmap |= plan->mounts[i].idmap;
+    /* init creates namespaces itself there, and may fork the pid
+     * namespace's init: it joins every cgroup first */
+    return !user_path && !(user_new && joins) && !idmap;
+}
+
 static int set_rlimits(pid_t pid, const veil_plan_process *p, veil_error **err)
 {
     if (p == NULL)
@@ -172,6 +194,16 @@ static int drive(const veil_context *ctx, const veil_plan *plan, const veil_spaw
     if (veil_sync_send(sync_fd, VEIL_SYNC_GO, &go, sizeof(go), -1) < 0)
         return veil_error_set(err, errno, "start container init");
     veil_debug(ctx, "init %d: namespaces and id maps ready", (int)pid);
+    if (veil_cgroup_has_deferred(opts->cgroup)) {
+        /* the v1 hierarchies, made while init mounts; a send that fails
+         * means init has failed: its ERROR is read below */
+        veil_cgroup_late late;
+        if (veil_cgroup_create_deferred(opts->cgroup, &plan->cgroup, &late, err) < 0)
+            return -1;
+        veil_sync_send_fds(sync_fd, VEIL_SYNC_CGROUP, late.idx, late.n, late.fds, late.n);
+        veil_debug(ctx, "init %d: v1 cgroups made (%zu)", (int)pid, late.n);
+        veil_cgroup_late_close(&late);
+    }
     for (;;) {
         char buf[VEIL_SYNC_MAX_PAYLOAD + 1];
         veil_sync_type type;
@@ -295,6 +327,7 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
         goto fail_fds;
     }
     int cgfd = entry.clone_fd;
+    bool late_cgroups = veil_cgroup_has_deferred(opts->cgroup);
     int pidfd = -1;
     pid_t pid = veil_clone3(clone_flags, cgfd, &pidfd);
     if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == ENOSYS || errno == E2BIG)) {
@@ -306,6 +339,7 @@ int veil_spawn(const veil_context *ctx, const veil_plan *plan, const veil_spawn_
         a.sync_fd = sv[1];
         a.cgroup_entry = &entry;
         a.cgroup_cloned_into = cgfd >= 0;
+        a.cgroup_late = &late_cgroups;
         veil_child_main(&a);
     }
     int clone_errno = errno;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Typed, length-checked messages between the runtime and init over a
- * SOCK_SEQPACKET socketpair: one header + payload per datagram, an optional
- * fd as SCM_RIGHTS.  Sizes from the peer are never trusted. */
+ * SOCK_SEQPACKET socketpair: one header + payload per datagram, optional
+ * fds as SCM_RIGHTS.  Sizes from the peer are never trusted. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,9 +17,10 @@ struct hdr {
     uint32_t len;
 };
 
-int veil_sync_send(int fd, veil_sync_type type, const void *data, size_t len, int pass_fd)
+int veil_sync_send_fds(int fd, veil_sync_type type, const void *data, size_t len,
+                       const int *fds, size_t n_fds)
 {
-    if (len > VEIL_SYNC_MAX_PAYLOAD) {
+    if (len > VEIL_SYNC_MAX_PAYLOAD || n_fds > VEIL_SYNC_MAX_FDS) {
         errno = EMSGSIZE;
         return -1;
     }
@@ -26,18 +28,18 @@ int veil_sync_send(int fd, veil_sync_type type, const void *data, size_t len, in
     struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)data, len}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
     union {
-        char buf[CMSG_SPACE(sizeof(int))];
+        char buf[CMSG_SPACE(sizeof(int) * VEIL_SYNC_MAX_FDS)];
         struct cmsghdr align;
     } ctl;
-    if (pass_fd >= 0) {
+    if (n_fds) {
         memset(&ctl, 0, sizeof(ctl));
         msg.msg_control = ctl.buf;
-        msg.msg_controllen = sizeof(ctl.buf);
+        msg.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
         struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
         c->cmsg_level = SOL_SOCKET;
         c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(sizeof(int));
-        memcpy(CMSG_DATA(c), &pass_fd, sizeof(int));
+        c->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
+        memcpy(CMSG_DATA(c), fds, sizeof(int) * n_fds);
     }
     ssize_t r;
     do
@@ -46,44 +48,65 @@ int veil_sync_send(int fd, veil_sync_type type, const void *data, size_t len, in
     return r < 0 ? -1 : 0;
 }
 
-int veil_sync_recv(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *len, int *fd_out)
+int veil_sync_send(int fd, veil_sync_type type, const void *data, size_t len, int pass_fd)
+{
+    return veil_sync_send_fds(fd, type, data, len, &pass_fd, pass_fd >= 0 ? 1 : 0);
+}
+
+static void close_all(int *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        close(fds[i]);
+}
+
+int veil_sync_recv_fds(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *len,
+                       int *fds, size_t max_fds, size_t *n_fds)
 {
     struct hdr h;
     char payload[VEIL_SYNC_MAX_PAYLOAD];
     struct iovec iov[2] = {{&h, sizeof(h)}, {payload, sizeof(payload)}};
     union {
-        char buf[CMSG_SPACE(sizeof(int))];
+        char buf[CMSG_SPACE(sizeof(int) * VEIL_SYNC_MAX_FDS)];
         struct cmsghdr align;
     } ctl;
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
                          .msg_controllen = sizeof(ctl.buf)};
-    if (fd_out)
-        *fd_out = -1;
+    *n_fds = 0;
+    /* A peer that exits with a message of ours unread leaves ECONNRESET,
+     * which the kernel reports before the messages it sent last (its ERROR
+     * text): read once more for those; then it is EOF. */
     ssize_t r;
-    do
+    bool reset = false;
+    do {
         r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-    while (r < 0 && errno == EINTR);
+        if (r < 0 && errno == ECONNRESET && !reset) {
+            reset = true;
+            errno = EINTR; /* once more */
+        }
+    } while (r < 0 && errno == EINTR);
     if (r < 0) {
-        /* the peer died with a message of ours unread: gone all the same */
         if (errno == ECONNRESET)
             errno = EPIPE;
         return -1;
     }
-    int got_fd = -1;
+    int got[VEIL_SYNC_MAX_FDS];
+    size_t n_got = 0;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-            c->cmsg_len == CMSG_LEN(sizeof(int))) {
-            memcpy(&got_fd, CMSG_DATA(c), sizeof(int));
-        }
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+            c->cmsg_len < CMSG_LEN(0))
+            continue;
+        size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < k && n_got < VEIL_SYNC_MAX_FDS; i++)
+            memcpy(&got[n_got++], CMSG_DATA(c) + i * sizeof(int), sizeof(int));
     }
     if (r == 0) {
+        close_all(got, n_got);
         errno = EPIPE;
         return -1;
     }
     if ((size_t)r < sizeof(h) || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-        h.len != (size_t)r - sizeof(h) || h.len > cap) {
-        if (got_fd >= 0)
-            close(got_fd);
+        h.len != (size_t)r - sizeof(h) || h.len > cap || n_got > max_fds) {
+        close_all(got, n_got);
         errno = EBADMSG;
         return -1;
     }
@@ -92,10 +115,24 @@ int veil_sync_recv(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *
     *type = (veil_sync_type)h.type;
     if (len)
         *len = h.len;
+    memcpy(fds, got, n_got * sizeof(int));
+    *n_fds = n_got;
+    return 0;
+}
+
+int veil_sync_recv(int fd, veil_sync_type *type, void *buf, size_t cap, size_t *len, int *fd_out)
+{
+    int fds[VEIL_SYNC_MAX_FDS];
+    size_t n = 0;
     if (fd_out)
-        *fd_out = got_fd;
-    else if (got_fd >= 0)
-        close(got_fd);
+        *fd_out = -1;
+    /* one fd at most is expected here; more make the message bad */
+    if (veil_sync_recv_fds(fd, type, buf, cap, len, fds, 1, &n) < 0)
+        return -1;
+    if (n == 1 && fd_out)
+        *fd_out = fds[0];
+    else if (n == 1)
+        close(fds[0]);
     return 0;
 }
 

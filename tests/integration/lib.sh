@@ -161,9 +161,6 @@ wait_status() {
 }
 
 # ---- leaks -------------------------------------------------------------------------
-_leftover_cgroups() {
-	find /sys/fs/cgroup -maxdepth 3 -type d -name "veil-itest-*" 2>/dev/null
-}
 # Every container of this test is created with an id starting with this.
 ID_PREFIX=veil-itest-$$
 id() { echo "$ID_PREFIX-$1"; }
@@ -192,7 +189,8 @@ done_testing() {
 	m=$(awk -v t="$T" 'index($5, t) == 1' /proc/self/mountinfo)
 	is "$m" "" "no mount left in the host mount namespace"
 	local cg
-	cg=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$ID_PREFIX*" 2>/dev/null)
+	# depth 6: a relative cgroup path sits below veil's own cgroup (memory/a/b/ID)
+	cg=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "$ID_PREFIX*" 2>/dev/null)
 	is "$cg" "" "no cgroup left"
 	echo "1..$TAP_N"
 	rm -rf "$T"
