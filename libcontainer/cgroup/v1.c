@@ -61,15 +61,18 @@ int veil_cg_v1_cpuset_init(const veil_cg_hier *h, veil_error **err)
         *cuts[--n] = '/';
         /* n levels are left below this one: this one is veil's if it is
          * among the `created` last ones */
-        if (n < h->created)
+        bool made = n < h->created;
+        if (made)
             keep_out_of_sched_domains(dir, parent);
         static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
         for (size_t f = 0; f < 2; f++) {
             _cleanup_free_ char *mine = NULL, *theirs = NULL;
-            int e = veil_cg_read(dir, files[f], &mine);
+            /* one veil just made is empty (or, with the parent's
+             * cgroup.clone_children, holds the parent's values already) */
+            int e = made ? 0 : veil_cg_read(dir, files[f], &mine);
             if (e)
                 return veil_error_set(err, e, "read %s/%s", dir, files[f]);
-            if (!blank(mine))
+            if (mine && !blank(mine))
                 continue;
             e = veil_cg_read(parent, files[f], &theirs);
             if (e)
