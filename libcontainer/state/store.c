@@ -25,10 +25,14 @@ static int lock_dir(int fd, const char *id, veil_error **err)
 
 int veil_state_dir_create(const char *root, const char *id, int *dirfd, veil_error **err)
 {
-    /* the shim passes --root <dir>/<namespace> and expects its parents made */
-    if (veil_fs_mkdir_p(root, 0700, err) < 0)
-        return veil_error_prefix(err, "create the state root %s", root);
+    /* the shim passes --root <dir>/<namespace> and expects its parents
+     * made; made only when the root is missing (one open otherwise) */
     _cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (rootfd < 0 && errno == ENOENT) {
+        if (veil_fs_mkdir_p(root, 0700, err) < 0)
+            return veil_error_prefix(err, "create the state root %s", root);
+        rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    }
     if (rootfd < 0)
         return veil_error_set(err, errno, "open the state root %s", root);
     if (mkdirat(rootfd, id, 0711) < 0) {
