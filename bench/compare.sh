@@ -17,6 +17,8 @@
 #     --scale-all        run the list and scale tests for every runtime (default: veil only)
 #     --no-exec --no-parallel --no-scale   skip those parts
 #     --no-hybrid-fix    see README.md, "cgroup v1/hybrid hosts and crun"
+#     --disk             state roots and bundles in a directory of /tmp's file system
+#                        (default: on a tmpfs of their own, as /run usually is; README.md)
 #     --smoke            a few lifecycles of veil alone: checks the script works
 #     --keep DIR         keep bundles and raw samples in DIR
 set -euo pipefail
@@ -25,7 +27,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SRC=$(cd "$HERE/.." && pwd)
 VEIL="" RUNTIMES="crun runc" VARIANTS="plain seccomp cgroup" N=100 ROUNDS=5 K=4
 EXEC_N=200 LIST_N=1000 SCALE_N=500 SCALE_ALL=0 DO_EXEC=1 DO_PAR=1 DO_SCALE=1
-HYBRID_FIX=1 SMOKE=0 KEEP="" IN_NS=0
+HYBRID_FIX=1 SMOKE=0 KEEP="" IN_NS=0 DISK=0
 ARGS=("$@")
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -43,6 +45,7 @@ while [ $# -gt 0 ]; do
 	--no-parallel) DO_PAR=0 ;;
 	--no-scale) DO_SCALE=0 ;;
 	--no-hybrid-fix) HYBRID_FIX=0 ;;
+	--disk) DISK=1 ;;
 	--smoke) SMOKE=1 ;;
 	--keep) KEEP=$2; shift ;;
 	--in-ns) IN_NS=1 ;;
@@ -72,14 +75,33 @@ VEIL=$(readlink -f "$VEIL")
 # mount namespace where an empty file hides that cgroup.controllers.  The
 # host is untouched; veil and runc behave the same with or without it.
 CTRLS=/sys/fs/cgroup/unified/cgroup.controllers
-HYBRID_NOTE=""
-if [ "$IN_NS" = 0 ] && [ "$HYBRID_FIX" = 1 ] && grep -q . "$CTRLS" 2>/dev/null && [[ " $RUNTIMES " == *" crun "* ]]; then
-	command -v unshare >/dev/null || die "the hybrid-host fix needs unshare (util-linux); or --no-hybrid-fix"
+HYBRID_NOTE="" FS_NOTE=""
+NEED_FIX=0
+if [ "$HYBRID_FIX" = 1 ] && grep -q . "$CTRLS" 2>/dev/null && [[ " $RUNTIMES " == *" crun "* ]]; then
+	NEED_FIX=1
+fi
+# ---- where the state lives ------------------------------------------------------
+# Every runtime writes a few files per container into its state root.  On a
+# disk file system the cost of that can depend on the file system more than
+# on the runtime: ext4 without a journal, for one, skips every inode freed in
+# the last minutes when it allocates a new one, so each new file costs more
+# the more containers were deleted recently (README.md).  By default the
+# temporary directory (bundles and state roots) is a tmpfs of its own, as
+# /run usually is, mounted in the private mount namespace; --disk keeps it
+# on /tmp's file system, as the shared harness does.
+if [ "$IN_NS" = 0 ] && { [ "$NEED_FIX" = 1 ] || [ "$DISK" = 0 ]; }; then
+	command -v unshare >/dev/null || die "a private mount namespace needs unshare (util-linux); or --disk --no-hybrid-fix"
 	exec unshare --mount --propagation private -- "$BASH" "$0" "${ARGS[@]}" --in-ns
 fi
 
 T=$(mktemp -d /tmp/veil-compare.XXXXXX)
-if [ "$IN_NS" = 1 ]; then
+if [ "$IN_NS" = 1 ] && [ "$DISK" = 0 ]; then
+	mount -t tmpfs -o mode=0700 veil-compare "$T"
+	FS_NOTE="state roots and bundles on a tmpfs (--disk: on /tmp's $(stat -f -c %T /tmp) file system)"
+elif [ "$DISK" = 1 ]; then
+	FS_NOTE="state roots and bundles on /tmp ($(stat -f -c %T /tmp))"
+fi
+if [ "$IN_NS" = 1 ] && [ "$NEED_FIX" = 1 ]; then
 	: >"$T/empty"
 	mount --bind "$T/empty" "$CTRLS"
 	HYBRID_NOTE="hybrid cgroup host: cgroup.controllers of the cgroup2 tree hidden in a private mount namespace (crun needs it)"
@@ -106,8 +128,10 @@ cleanup() {
 	for d in /sys/fs/cgroup/*/vcmp-$$ /sys/fs/cgroup/vcmp-$$; do
 		[ -d "$d" ] && find "$d" -depth -type d -exec rmdir {} + 2>/dev/null
 	done
-	[ "$IN_NS" = 1 ] && umount "$CTRLS" 2>/dev/null
+	[ -n "$HYBRID_NOTE" ] && umount "$CTRLS" 2>/dev/null
 	if [ -n "$KEEP" ]; then mkdir -p "$KEEP" && cp -r "$T"/. "$KEEP"/; fi
+	rm -rf "$T"/* 2>/dev/null
+	mountpoint -q "$T" && umount "$T"
 	rm -rf "$T"
 }
 trap cleanup EXIT
@@ -216,6 +240,7 @@ load_avg() { cut -d' ' -f1-3 /proc/loadavg; }
 note "veil: $VEIL ($("$VEIL" --version | head -1))"
 for n in "${NAMES[@]:1}"; do note "$n: ${RT[$n]} ($("${RT[$n]}" --version | head -1))"; done
 [ -n "$HYBRID_NOTE" ] && note "$HYBRID_NOTE"
+[ -n "$FS_NOTE" ] && note "$FS_NOTE"
 LOAD_BEFORE=$(load_avg)
 
 per_round=$(((N + ROUNDS - 1) / ROUNDS))
@@ -301,6 +326,7 @@ ratio() { # value ref
 }
 echo "== veil compare: $(uname -sr), $(nproc) CPUs, load before $LOAD_BEFORE, after $LOAD_AFTER"
 [ -n "$HYBRID_NOTE" ] && echo "note: $HYBRID_NOTE"
+[ -n "$FS_NOTE" ] && echo "note: $FS_NOTE"
 echo "medians over $N lifecycles per runtime, mode and variant; ratios are to ${REF:-(no crun: none)}"
 for v in $VARIANTS; do
 	echo
