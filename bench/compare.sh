@@ -88,7 +88,7 @@ fi
 # the more containers were deleted recently (README.md).  By default the
 # temporary directory (bundles and state roots) is a tmpfs of its own, as
 # /run usually is, mounted in the private mount namespace; --disk keeps it
-# on /tmp's file system, as the shared harness does.
+# on /tmp's file system.
 if [ "$IN_NS" = 0 ] && { [ "$NEED_FIX" = 1 ] || [ "$DISK" = 0 ]; }; then
 	command -v unshare >/dev/null || die "a private mount namespace needs unshare (util-linux); or --disk --no-hybrid-fix"
 	exec unshare --mount --propagation private -- "$BASH" "$0" "${ARGS[@]}" --in-ns
