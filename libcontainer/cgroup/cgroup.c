@@ -656,20 +656,15 @@ int veil_cgroup_create_on(const veil_context *ctx, const veil_cgroup_plan *plan,
     for (size_t i = 0; i < cg->n; i++) {
         veil_cg_hier *h = &cg->h[i];
         if (defer_v1 && !(h->ctrls & VEIL_CG_BIT(VEIL_CG_UNIFIED))) {
-            h->deferred = h->held = true;
+            h->deferred = true;
             continue;
         }
         if (make_hier(h, err) < 0)
             return -1;
     }
-    int r = veil_cg_enable_for(cg, plan->writes, plan->n_writes, err) < 0 ||
-                    veil_cg_apply(cg, plan->writes, plan->n_writes, false, err) < 0 ||
-                    attach_devices(cg, plan, err) < 0
-                ? -1
-                : 0;
-    for (size_t i = 0; i < cg->n; i++)
-        cg->h[i].held = false;
-    if (r < 0)
+    if (veil_cg_enable_for(cg, plan->writes, plan->n_writes, err) < 0 ||
+        veil_cg_apply(cg, plan->writes, plan->n_writes, false, false, err) < 0 ||
+        attach_devices(cg, plan, err) < 0)
         return -1;
     if (layout == VEIL_CGROUP_V2) {
         cg->v2_fd = open(cg->h[0].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -694,21 +689,14 @@ int veil_cgroup_create_deferred(veil_cgroup *cg, const veil_cgroup_plan *plan,
                                 veil_cgroup_late *late, veil_error **err)
 {
     late->n = 0;
-    for (size_t i = 0; i < cg->n; i++)
-        cg->h[i].held = !cg->h[i].deferred; /* done at create */
     int r = 0;
-    for (size_t i = 0; r == 0 && i < cg->n; i++) {
-        veil_cg_hier *h = &cg->h[i];
-        if (!h->deferred)
-            continue;
-        if (make_hier(h, err) < 0)
+    for (size_t i = 0; r == 0 && i < cg->n; i++)
+        if (cg->h[i].deferred && make_hier(&cg->h[i], err) < 0)
             r = -1;
-        h->deferred = false;
-    }
     if (r == 0)
-        r = veil_cg_apply(cg, plan->writes, plan->n_writes, false, err);
+        r = veil_cg_apply(cg, plan->writes, plan->n_writes, false, true, err);
     for (size_t i = 0; r == 0 && i < cg->n; i++) {
-        if (cg->h[i].held)
+        if (!cg->h[i].deferred)
             continue;
         int fd = -1;
         int e = veil_cg_open_write(cg->h[i].dir, "tasks", &fd);
@@ -720,7 +708,7 @@ int veil_cgroup_create_deferred(veil_cgroup *cg, const veil_cgroup_plan *plan,
         late->idx[late->n++] = (uint8_t)i;
     }
     for (size_t i = 0; i < cg->n; i++)
-        cg->h[i].held = false;
+        cg->h[i].deferred = false; /* made, or (failure) left to veil_cgroup_destroy */
     if (r < 0)
         veil_cgroup_late_close(late);
     return r;

@@ -20,7 +20,6 @@ typedef struct veil_cg_hier {
     char *dir;        /* mount + rel */
     unsigned created; /* trailing components of rel that veil created (0: none) */
     bool deferred;    /* resolved; made later by veil_cgroup_create_deferred */
-    bool held;        /* veil_cg_apply passes over this hierarchy */
 } veil_cg_hier;
 
 /* Controllers veil switched on in the subtree_control of a cgroup that
@@ -66,10 +65,11 @@ int veil_cg_entry_add(veil_cgroup_entry *e, const veil_cg_hier *h, int dirfd, co
 
 /* ---- ops.c ------------------------------------------------------------------- */
 
-/* Carries out the writes in order (flags: see VEIL_CGROUP_WRITE_*).
- * skip_devices leaves the device rules alone (updates). */
+/* Carries out the writes in order (flags: see VEIL_CGROUP_WRITE_*) in the
+ * hierarchies whose `deferred` equals `deferred` (false: every hierarchy of
+ * an existing cgroup).  skip_devices leaves the device rules alone (updates). */
 int veil_cg_apply(veil_cgroup *cg, const veil_cgroup_write *w, size_t n, bool skip_devices,
-                  veil_error **err);
+                  bool deferred, veil_error **err);
 
 /* ---- fs.c: file access with errors that explain ---------------------------- */
 

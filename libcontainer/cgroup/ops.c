@@ -148,7 +148,7 @@ static int apply_rule(veil_cgroup *cg, const veil_cgroup_write *w, rule_files *f
 }
 
 int veil_cg_apply(veil_cgroup *cg, const veil_cgroup_write *w, size_t n, bool skip_devices,
-                  veil_error **err)
+                  bool deferred, veil_error **err)
 {
     _cleanup_free_ size_t *later = calloc(n ? n : 1, sizeof(*later));
     if (later == NULL)
@@ -159,7 +159,7 @@ int veil_cg_apply(veil_cgroup *cg, const veil_cgroup_write *w, size_t n, bool sk
         if (skip_devices && w[i].ctrl == VEIL_CG_DEVICES)
             continue;
         const veil_cg_hier *h = veil_cg_hier_of(cg, w[i].ctrl);
-        if (h && h->held)
+        if (h && h->deferred != deferred)
             continue;
         int r = apply_rule(cg, &w[i], &rules, err);
         if (r != 0) {
@@ -186,7 +186,7 @@ int veil_cgroup_update(const veil_context *ctx, veil_cgroup *cg, const veil_cgro
         return plan->n_writes ? veil_error_set(err, 0, "cgroups are disabled for this container")
                               : 0;
     if (veil_cg_enable_for(cg, plan->writes, plan->n_writes, err) < 0 ||
-        veil_cg_apply(cg, plan->writes, plan->n_writes, true, err) < 0)
+        veil_cg_apply(cg, plan->writes, plan->n_writes, true, false, err) < 0)
         return veil_error_prefix(err, "update cgroup %s", cg->path);
     veil_debug(ctx, "cgroup %s updated (%zu writes)", cg->path, plan->n_writes);
     return 0;

@@ -452,16 +452,13 @@ int veil_container_do_create(const veil_context *ctx, const veil_create_options 
         r = veil_spawn(ctx, plan, &so, &res, err);
     }
     free(hs.json);
-    /* after the spawn: which directories veil made is known once the
-     * deferred hierarchies exist */
-    if (r == 0 && j.cgroup && (rec->cgroup = veil_cgroup_serialize(j.cgroup)) == NULL) {
-        r = veil_error_set(err, ENOMEM, "create");
-        kill(res.pid, SIGKILL);
-        waitpid(res.pid, NULL, 0);
-    }
     if (r == 0) {
         rec->pid = res.pid;
-        if (veil_proc_stat(res.pid, &rec->pid_start_time, NULL) < 0)
+        /* after the spawn: which directories veil made is known once the
+         * deferred hierarchies exist */
+        if (j.cgroup && (rec->cgroup = veil_cgroup_serialize(j.cgroup)) == NULL)
+            r = veil_error_set(err, ENOMEM, "create");
+        else if (veil_proc_stat(res.pid, &rec->pid_start_time, NULL) < 0)
             r = veil_error_set(err, errno, "read the start time of init %d", (int)res.pid);
         else if (veil_state_write(j.dirfd, rec, err) < 0)
             r = -1;
